@@ -1,0 +1,65 @@
+/*
+ * defaults.h - every limit and default of faaswatch in one commented place.
+ *
+ * Configuration (command line, later the configuration file) can override
+ * the ones marked "configurable"; the others are structural caps that keep
+ * hostile input from growing state without bound.
+ */
+#ifndef FAASWATCH_DEFAULTS_H
+#define FAASWATCH_DEFAULTS_H
+
+/* ---- capture ---------------------------------------------------------- */
+/* Snap length: a whole jumbo frame, so a ClientHello in one segment is never
+ * cut (configurable). */
+#define CAPTURE_SNAPLEN_DEFAULT		65535
+/* Read timeout for live capture, ms; the loop wakes at least this often to
+ * run timers even when no packet arrives. */
+#define CAPTURE_TIMEOUT_MS		250
+/* Live statistics interval, seconds (configurable). */
+#define STATS_INTERVAL_DEFAULT		300
+
+/* ---- decode ----------------------------------------------------------- */
+#define DECODE_MAX_VLAN			4	/* stacked 802.1Q/802.1ad tags */
+#define DECODE_MAX_MPLS			8	/* MPLS label stack depth */
+#define DECODE_MAX_IPV6_EXT		8	/* IPv6 extension headers */
+
+/* ---- flow table ------------------------------------------------------- */
+#define FLOW_MAX_DEFAULT		262144	/* flows (configurable) */
+#define FLOW_TIMEOUT_TCP_DEFAULT	3600	/* s idle, established TCP */
+#define FLOW_TIMEOUT_TCP_SYN		30	/* s idle before the handshake ends */
+#define FLOW_TIMEOUT_UDP_DEFAULT	120	/* s idle, UDP (configurable) */
+#define FLOW_TIMEOUT_CLOSED		5	/* s a closed TCP flow lingers to
+						   absorb trailing ACKs */
+
+/* ---- per-flow protocol work ------------------------------------------- */
+/* Packets of a flow handed to the name parsers and nDPI before giving up. */
+#define DISSECT_MAX_PACKETS		24
+/* Client first-flight reassembly: bytes kept per flow, buffers in the pool. */
+#define REASM_MAX_BYTES			16384
+#define REASM_POOL_DEFAULT		1024	/* configurable */
+/* nDPI per-flow states kept at once (configurable). */
+#define NDPI_POOL_DEFAULT		16384
+
+/* ---- names ------------------------------------------------------------ */
+#define NAME_MAX_LEN			255	/* presentation form, no trailing dot */
+#define NAME_INTERN_DEFAULT		131072	/* distinct names held (configurable) */
+#define DNS_MAP_DEFAULT			65536	/* (client, server) entries (configurable) */
+#define DNS_TTL_MIN			60	/* s: short TTLs still name the flow */
+#define DNS_TTL_MAX			86400	/* s */
+#define DNS_MAX_CNAME_HOPS		16	/* CNAME chain walk */
+#define DNS_MAX_PTR_HOPS		32	/* compression pointers per name */
+#define DNS_MAX_ANSWERS			64	/* answer RRs looked at per message */
+
+/* ---- pairs and the reference rule ------------------------------------- */
+#define PAIR_MAX_DEFAULT		65536	/* (source, domain) pairs (configurable) */
+#define PAIR_WINDOW_HOURS		24	/* sliding window, hour buckets */
+#define PAIR_MAX_PORTS			8	/* remote ports remembered per pair */
+
+/* Reference rule thresholds (configurable), as the published query has them. */
+#define REF_MIN_CONNECTIONS		12
+#define REF_MIN_HOURS			3
+#define REF_MAX_AVG_SENT		4096	/* bytes, strictly less than */
+#define REF_MAX_AVG_RECV		16384	/* bytes, strictly less than */
+#define REF_MIN_PER_HOUR		2	/* connections per distinct hour, >= */
+
+#endif /* FAASWATCH_DEFAULTS_H */
