@@ -32,7 +32,9 @@ struct cur {
 static inline void
 cur_init(struct cur *c, const uint8_t *p, size_t len)
 {
-	c->base = p;
+	/* An empty cursor points at a static empty string, never NULL, so
+	 * that no read ever adds an offset to a null pointer. */
+	c->base = p != NULL ? p : (const uint8_t *)"";
 	c->len = p != NULL ? len : 0;
 	c->off = 0;
 	c->err = 0;

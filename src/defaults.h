@@ -22,6 +22,7 @@
 #define DECODE_MAX_VLAN			4	/* stacked 802.1Q/802.1ad tags */
 #define DECODE_MAX_MPLS			8	/* MPLS label stack depth */
 #define DECODE_MAX_IPV6_EXT		8	/* IPv6 extension headers */
+#define DECODE_MAX_TUNNEL		2	/* nested GTP-U / VXLAN */
 
 /* ---- flow table ------------------------------------------------------- */
 #define FLOW_MAX_DEFAULT		262144	/* flows (configurable) */

@@ -1,0 +1,64 @@
+/*
+ * conn.h - the connection record: the seam between the per-packet stages
+ * and the per-pair stages.
+ *
+ * Everything up to the flow table and the name map works per packet;
+ * everything from the pair table on works on these small records, one per
+ * finished flow, so the beacon engine does not care whether a record came
+ * from this process's capture, another capture worker or another sensor.
+ * Strings are borrowed for the duration of the call that hands the record
+ * over; the *_id fields are ids in the sensor's intern table (0 = none).
+ */
+#ifndef FAASWATCH_CONN_H
+#define FAASWATCH_CONN_H
+
+#include <stdint.h>
+
+struct catalogue_entry;
+
+/* How the flow got its name; the order is the preference order. */
+enum name_source {
+	NAME_SOURCE_NONE,
+	NAME_SOURCE_SNI,		/* TLS ClientHello over TCP */
+	NAME_SOURCE_QUIC,		/* ClientHello in QUIC Initials */
+	NAME_SOURCE_HTTP,		/* HTTP/1.x Host */
+	NAME_SOURCE_HTTP_CONNECT,	/* CONNECT through a proxy */
+	NAME_SOURCE_ECH_DNS,		/* ECH outer name; real name from DNS */
+	NAME_SOURCE_DNS,		/* client's DNS answer for the server */
+	NAME_SOURCE_MAX
+};
+
+const char	*name_source_str(enum name_source);
+
+struct conn {
+	uint64_t	 start_us, end_us;
+	uint8_t		 family;		/* 4 or 6 */
+	uint8_t		 proto;			/* IPPROTO_TCP / IPPROTO_UDP */
+	uint8_t		 src[16], dst[16];	/* client, server */
+	uint16_t	 sport, dport;
+	uint16_t	 vlan;
+	uint64_t	 bytes_up, bytes_down;	/* IP bytes */
+	uint32_t	 pkts_up, pkts_down;
+	uint8_t		 established;		/* server answered */
+	const char	*end_reason;		/* "fin", "rst", "idle", ... */
+
+	uint32_t	 name_id;		/* attributed name, or 0 */
+	const char	*name;
+	enum name_source name_source;
+	const char	*sni;			/* on the wire, or NULL */
+	const char	*ja3, *ja4, *alpn;	/* or NULL */
+	uint16_t	 tls_version;		/* highest offered, or 0 */
+	const struct catalogue_entry *serverless;	/* counted match */
+	const char	*protocol;		/* nDPI label */
+};
+
+#include <jansson.h>
+
+struct ecs_observer;
+
+/* The record as an ECS document (event.kind "event"); the caller owns the
+ * returned object.  NULL on allocation failure. */
+json_t		*conn_to_json(const struct conn *c,
+		    const struct ecs_observer *obs);
+
+#endif /* FAASWATCH_CONN_H */

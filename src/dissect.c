@@ -1,0 +1,490 @@
+/*
+ * dissect.c - per-flow protocol work: from packets to a named connection.
+ * See dissect.h.
+ */
+#include "config.h"
+
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "defaults.h"
+#include "dissect.h"
+#include "proto_dns.h"
+#include "proto_http.h"
+#include "proto_ndpi.h"
+#include "proto_tls.h"
+#include "reasm.h"
+
+/* f->dissect bits (0x80 belongs to proto_ndpi.c) */
+#define D_CLIENT_DONE	0x01	/* stop reading the client's first flight */
+#define D_KIND_TLS	0x02	/* first flight is TLS */
+#define D_KIND_HTTP	0x04	/* first flight is HTTP */
+
+#define DNS_PORT	53
+
+/* Catalogue verdicts cached in intern tags. */
+#define TAG_NO_MATCH	(INTERN_TAG_UNSET - 1)
+#define TAG_NOT_COUNTED	(INTERN_TAG_UNSET - 2)
+
+struct dissect {
+	struct intern		*strings;
+	struct names		*names;
+	const struct catalogue	*cat;
+	struct ndpi_ctx		*ndpi;
+	struct reasm_pool	*reasm;
+	struct tls_scratch	*tls_scratch;
+	struct tls_hello	 hello;
+	struct http_req		 http;
+	struct dns_msg		 dns;
+	char			 label[64];
+	struct dissect_stats	 st;
+	/* for the DNS callback */
+	const struct packet	*dns_pkt;
+	uint64_t		 dns_now;
+};
+
+struct dissect *
+dissect_create(const struct dissect_conf *dc, struct intern *strings,
+    struct names *names, const struct catalogue *cat)
+{
+	struct dissect *d;
+
+	if ((d = calloc(1, sizeof(*d))) == NULL)
+		return NULL;
+	d->strings = strings;
+	d->names = names;
+	d->cat = cat;
+	d->ndpi = ndpi_ctx_create(dc->ndpi_pool);
+	d->reasm = reasm_pool_create(dc->reasm_bufs, REASM_MAX_BYTES);
+	d->tls_scratch = tls_scratch_create();
+	if (d->ndpi == NULL || d->reasm == NULL || d->tls_scratch == NULL) {
+		dissect_destroy(d);
+		return NULL;
+	}
+	return d;
+}
+
+void
+dissect_destroy(struct dissect *d)
+{
+	if (d == NULL)
+		return;
+	ndpi_ctx_destroy(d->ndpi);
+	reasm_pool_destroy(d->reasm);
+	tls_scratch_destroy(d->tls_scratch);
+	free(d);
+}
+
+void
+dissect_set_catalogue(struct dissect *d, const struct catalogue *cat)
+{
+	d->cat = cat;
+	intern_clear_tags(d->strings);
+}
+
+const struct dissect_stats *
+dissect_stats(const struct dissect *d)
+{
+	return &d->st;
+}
+
+void
+dissect_pool_stats(const struct dissect *d,
+    const struct reasm_pool_stats **reasm, const struct ndpi_ctx_stats **ndpi)
+{
+	*reasm = reasm_pool_stats(d->reasm);
+	*ndpi = ndpi_ctx_stats(d->ndpi);
+}
+
+/* ---- naming -------------------------------------------------------------- */
+
+/* Gives f the name (raw bytes, canonicalised here) from source. */
+static uint32_t
+dissect_intern_raw(struct dissect *d, const uint8_t *raw, size_t len)
+{
+	char canon[NAME_MAX_LEN + 1];
+	int n;
+	uint32_t id;
+
+	if ((n = names_canon(raw, len, canon)) < 0) {
+		d->st.names_invalid++;
+		return 0;
+	}
+	if ((id = intern_get(d->strings, canon, (size_t)n)) == 0)
+		d->st.intern_full++;
+	return id;
+}
+
+/* Sets f's attributed name to id (a reference the flow now owns). */
+static void
+dissect_set_name(struct dissect *d, struct flow *f, uint32_t id,
+    enum name_source src)
+{
+	if (id == 0)
+		return;
+	intern_unref(d->strings, f->name_id);
+	f->name_id = id;
+	f->name_source = (uint8_t)src;
+}
+
+static void
+dissect_set_id(struct dissect *d, uint32_t *slot, uint32_t id)
+{
+	intern_unref(d->strings, *slot);
+	*slot = id;
+}
+
+static void
+dissect_name_from_dns(struct dissect *d, struct flow *f, uint64_t now)
+{
+	uint32_t id;
+
+	/* A lookup is not a connection to what it looked up: the resolver's
+	 * own flows are never named from its answers. */
+	if (f->name_id != 0 || f->port[1] == DNS_PORT)
+		return;
+	id = names_dns_lookup(d->names, f->family, f->addr[0], f->addr[1],
+	    now);
+	if (id != 0) {
+		intern_ref(d->strings, id);
+		dissect_set_name(d, f, id, NAME_SOURCE_DNS);
+	}
+}
+
+const struct catalogue_entry *
+dissect_serverless(struct dissect *d, uint32_t name_id)
+{
+	const struct catalogue_entry *e = NULL;
+	enum catalogue_verdict v;
+	const char *name;
+	size_t len;
+	uint32_t tag = intern_tag(d->strings, name_id);
+
+	if (name_id == 0 || d->cat == NULL)
+		return NULL;
+	if (tag == TAG_NO_MATCH || tag == TAG_NOT_COUNTED)
+		return NULL;
+	if (tag != INTERN_TAG_UNSET)
+		return catalogue_entry_at(d->cat, tag);
+	name = intern_str(d->strings, name_id, &len);
+	v = catalogue_classify(d->cat, name, len, &e);
+	if (v != CATALOGUE_COUNTED) {
+		intern_set_tag(d->strings, name_id, v == CATALOGUE_NO_MATCH ?
+		    TAG_NO_MATCH : TAG_NOT_COUNTED);
+		return NULL;
+	}
+	intern_set_tag(d->strings, name_id,
+	    (uint32_t)catalogue_entry_index(d->cat, e));
+	return e;
+}
+
+/* ---- client first flight: TLS and HTTP ------------------------------------ */
+
+static void
+dissect_client_done(struct dissect *d, struct flow *f)
+{
+	f->dissect |= D_CLIENT_DONE;
+	if (f->reasm_idx != FLOW_NONE) {
+		reasm_put(d->reasm, f->reasm_idx);
+		f->reasm_idx = FLOW_NONE;
+	}
+}
+
+static void
+dissect_tls_hello(struct dissect *d, struct flow *f)
+{
+	const struct tls_hello *h = &d->hello;
+	uint32_t id;
+
+	d->st.tls_hellos++;
+	f->tls_version = h->max_version;
+	if (h->ja3[0] != '\0')
+		dissect_set_id(d, &f->ja3_id,
+		    intern_get(d->strings, h->ja3, strlen(h->ja3)));
+	if (h->ja4[0] != '\0')
+		dissect_set_id(d, &f->ja4_id,
+		    intern_get(d->strings, h->ja4, strlen(h->ja4)));
+	if (h->has_alpn && h->alpn_len[0] > 0)
+		dissect_set_id(d, &f->alpn_id, intern_get(d->strings,
+		    (const char *)h->alpn[0], strlen((const char *)h->alpn[0])));
+	if (!h->has_sni || h->sni_too_long) {
+		d->st.tls_no_sni++;
+		return;
+	}
+	if ((id = dissect_intern_raw(d, h->sni, h->sni_len)) == 0)
+		return;
+	intern_ref(d->strings, id);
+	dissect_set_id(d, &f->sni_id, id);
+	dissect_set_name(d, f, id, NAME_SOURCE_SNI);
+}
+
+/*
+ * Parses the contiguous start of the client stream.  Returns 1 when the
+ * first flight is settled (named, or not something we can name), 0 when
+ * more bytes are needed.
+ */
+static int
+dissect_first_flight(struct dissect *d, struct flow *f, const uint8_t *p,
+    size_t len)
+{
+	size_t need = 0;
+
+	if (len == 0)
+		return 0;
+	if (!(f->dissect & (D_KIND_TLS | D_KIND_HTTP))) {
+		if (p[0] == 0x16)
+			f->dissect |= D_KIND_TLS;
+		else if (p[0] >= 'A' && p[0] <= 'Z')
+			f->dissect |= D_KIND_HTTP;
+		else
+			return 1;
+	}
+	if (f->dissect & D_KIND_TLS) {
+		switch (tls_parse_stream(p, len, &d->hello, &need,
+		    d->tls_scratch)) {
+		case TLS_OK:
+			dissect_tls_hello(d, f);
+			return 1;
+		case TLS_MORE:
+			return 0;
+		case TLS_MALFORMED:
+			d->st.tls_malformed++;
+			/* the SNI may have been read before the defect */
+			if (d->hello.has_sni)
+				dissect_tls_hello(d, f);
+			return 1;
+		case TLS_TOO_BIG:
+			d->st.tls_too_big++;
+			return 1;
+		default:
+			return 1;
+		}
+	}
+	switch (http_parse_request(p, len, &d->http)) {
+	case HTTP_OK:
+		d->st.http_requests++;
+		if (d->http.host[0] != '\0') {
+			uint32_t id = dissect_intern_raw(d,
+			    (const uint8_t *)d->http.host,
+			    strlen(d->http.host));
+
+			dissect_set_name(d, f, id, d->http.is_connect ?
+			    NAME_SOURCE_HTTP_CONNECT : NAME_SOURCE_HTTP);
+		}
+		return 1;
+	case HTTP_MORE:
+		return 0;
+	case HTTP_MALFORMED:
+		d->st.http_malformed++;
+		return 1;
+	default:
+		return 1;
+	}
+}
+
+static void
+dissect_client_payload(struct dissect *d, struct flow *f,
+    const struct packet *pkt)
+{
+	uint32_t base, off;
+	const uint8_t *data;
+	size_t contig;
+	enum reasm_status rs;
+
+	if (f->dissect & D_CLIENT_DONE)
+		return;
+	/* The flow table knows where the client's stream starts once it has
+	 * seen a SYN, a SYN-ACK or a client packet; this may be the first. */
+	base = (f->flags & FLOW_F_CBASE) ? f->cbase : pkt->seq;
+	off = pkt->seq - base;
+	if (off >= REASM_MAX_BYTES)
+		return;		/* before the start, or far beyond it */
+
+	if (f->reasm_idx == FLOW_NONE && off == 0) {
+		if (dissect_first_flight(d, f, pkt->payload, pkt->payload_len))
+			dissect_client_done(d, f);
+		if (f->dissect & D_CLIENT_DONE)
+			return;
+	}
+	if (f->reasm_idx == FLOW_NONE) {
+		if ((f->reasm_idx = reasm_get(d->reasm)) == FLOW_NONE) {
+			d->st.reasm_pool_empty++;
+			dissect_client_done(d, f);
+			return;
+		}
+	}
+	rs = reasm_add(d->reasm, f->reasm_idx, off, pkt->payload,
+	    pkt->payload_len);
+	if (rs == REASM_TOO_SCATTERED) {
+		d->st.reasm_scattered++;
+		dissect_client_done(d, f);
+		return;
+	}
+	data = reasm_data(d->reasm, f->reasm_idx, &contig);
+	if (dissect_first_flight(d, f, data, contig)) {
+		if (f->dissect & D_KIND_TLS)
+			d->st.tls_reassembled++;
+		dissect_client_done(d, f);
+	} else if (rs == REASM_BEYOND || contig >= REASM_MAX_BYTES) {
+		d->st.reasm_overflow++;
+		dissect_client_done(d, f);
+	}
+}
+
+/* ---- DNS ----------------------------------------------------------------- */
+
+static void
+dissect_dns_addr(void *arg, const char *qname, const char *owner, int family,
+    const uint8_t *addr, uint32_t ttl)
+{
+	struct dissect *d = arg;
+	const struct packet *pkt = d->dns_pkt;
+	uint8_t a[16];
+	uint32_t id;
+
+	(void)owner;
+	/* An A answer over IPv6 names an IPv4 server of a client whose IPv4
+	 * address this packet does not show: nothing to key it on. */
+	if (family != pkt->family)
+		return;
+	memset(a, 0, sizeof(a));
+	memcpy(a, addr, family == 4 ? 4 : 16);
+	if ((id = intern_get(d->strings, qname, strlen(qname))) == 0) {
+		d->st.intern_full++;
+		return;
+	}
+	/* The client is the receiver of the response. */
+	names_dns_add(d->names, family, pkt->dst, a, id, ttl, d->dns_now);
+	intern_unref(d->strings, id);
+	d->st.dns_answers++;
+}
+
+static void
+dissect_dns_message(struct dissect *d, const struct packet *pkt,
+    const uint8_t *p, size_t len)
+{
+	enum dns_status rc;
+
+	rc = dns_parse_message(p, len, &d->dns);
+	if (!d->dns.qr)
+		return;
+	d->st.dns_responses++;
+	if (rc == DNS_TRUNCATED)
+		d->st.dns_truncated++;
+	else if (rc == DNS_MALFORMED)
+		d->st.dns_malformed++;
+	if (!d->dns.has_question || d->dns.qname[0] == '\0')
+		return;
+	d->dns_pkt = pkt;
+	d->dns_now = pkt->ts_us;
+	dns_for_each_address(&d->dns, dissect_dns_addr, d);
+}
+
+static void
+dissect_dns(struct dissect *d, const struct packet *pkt)
+{
+	struct dns_tcp_frame fr;
+	const uint8_t *p = pkt->payload;
+	size_t len = pkt->payload_len;
+
+	if (pkt->proto == IPPROTO_UDP) {
+		dissect_dns_message(d, pkt, p, len);
+		return;
+	}
+	/* DNS over TCP: the messages that lie whole in this segment. */
+	while (len > 0) {
+		enum dns_status rc = dns_tcp_next(p, len, &fr);
+
+		if (rc == DNS_TRUNCATED) {
+			d->st.dns_tcp_partial++;
+			return;
+		}
+		if (rc != DNS_OK)
+			return;
+		dissect_dns_message(d, pkt, fr.msg, fr.len);
+		p += fr.used;
+		len -= fr.used;
+	}
+}
+
+/* ---- per packet ---------------------------------------------------------- */
+
+void
+dissect_packet(struct dissect *d, struct flow *f, const struct packet *pkt,
+    int dir, int created)
+{
+	if (created)
+		dissect_name_from_dns(d, f, pkt->ts_us);
+	if (f->dissect_pkts < DISSECT_MAX_PACKETS) {
+		f->dissect_pkts++;
+		ndpi_ctx_packet(d->ndpi, f, pkt);
+		if (dir == 0 && pkt->proto == IPPROTO_TCP &&
+		    pkt->payload_len > 0)
+			dissect_client_payload(d, f, pkt);
+		if (f->dissect_pkts == DISSECT_MAX_PACKETS &&
+		    !(f->dissect & D_CLIENT_DONE)) {
+			if (f->name_id == 0 ||
+			    f->name_source == NAME_SOURCE_DNS)
+				d->st.first_flight_unnamed++;
+			dissect_client_done(d, f);
+		}
+	}
+	if (pkt->sport == DNS_PORT && pkt->payload_len > 0)
+		dissect_dns(d, pkt);
+}
+
+/* ---- end of flow --------------------------------------------------------- */
+
+struct conn *
+dissect_conn(struct dissect *d, struct flow *f, const char *why,
+    struct conn *c)
+{
+	ndpi_ctx_finish(d->ndpi, f);
+	dissect_name_from_dns(d, f, f->last_us);
+
+	memset(c, 0, sizeof(*c));
+	c->start_us = f->first_us;
+	c->end_us = f->last_us;
+	c->family = f->family;
+	c->proto = f->proto;
+	memcpy(c->src, f->addr[0], 16);
+	memcpy(c->dst, f->addr[1], 16);
+	c->sport = f->port[0];
+	c->dport = f->port[1];
+	c->vlan = f->vlan;
+	c->bytes_up = f->bytes[0];
+	c->bytes_down = f->bytes[1];
+	c->pkts_up = f->pkts[0];
+	c->pkts_down = f->pkts[1];
+	c->established = f->proto == IPPROTO_TCP ?
+	    (f->flags & FLOW_F_SYNACK) || (f->flags & FLOW_F_REPLIED) :
+	    (f->flags & FLOW_F_REPLIED) != 0;
+	c->end_reason = why;
+	c->name_id = f->name_id;
+	c->name = intern_str(d->strings, f->name_id, NULL);
+	c->name_source = f->name_id != 0 ? f->name_source : NAME_SOURCE_NONE;
+	c->sni = intern_str(d->strings, f->sni_id, NULL);
+	c->ja3 = intern_str(d->strings, f->ja3_id, NULL);
+	c->ja4 = intern_str(d->strings, f->ja4_id, NULL);
+	c->alpn = intern_str(d->strings, f->alpn_id, NULL);
+	c->tls_version = f->tls_version;
+	c->serverless = dissect_serverless(d, f->name_id);
+	c->protocol = ndpi_ctx_label(d->ndpi, f, d->label, sizeof(d->label));
+	d->st.named[c->name_source]++;
+	if (c->serverless != NULL)
+		d->st.serverless++;
+	return c;
+}
+
+void
+dissect_release(struct dissect *d, struct flow *f)
+{
+	ndpi_ctx_finish(d->ndpi, f);
+	dissect_client_done(d, f);
+	dissect_set_id(d, &f->name_id, 0);
+	dissect_set_id(d, &f->sni_id, 0);
+	dissect_set_id(d, &f->ja3_id, 0);
+	dissect_set_id(d, &f->ja4_id, 0);
+	dissect_set_id(d, &f->alpn_id, 0);
+}

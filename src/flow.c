@@ -1,0 +1,474 @@
+/*
+ * flow.c - the bidirectional flow table.  See flow.h.
+ */
+#include "config.h"
+
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "defaults.h"
+#include "flow.h"
+
+enum flow_list {
+	FLOW_LIST_SYN,		/* TCP handshake not answered */
+	FLOW_LIST_TCP,		/* TCP established or picked up mid-stream */
+	FLOW_LIST_UDP,
+	FLOW_LIST_CLOSED,	/* reported, lingering */
+	FLOW_LIST_MAX,
+	FLOW_LIST_FREE = FLOW_LIST_MAX
+};
+
+struct flow_lru {
+	uint32_t	head, tail;
+	uint64_t	timeout_us;
+};
+
+struct flow_table {
+	struct flow	*flows;
+	uint32_t	*buckets;
+	uint32_t	 nbuckets;	/* power of two */
+	uint32_t	 max;
+	uint32_t	 free_head;
+	struct flow_lru	 lru[FLOW_LIST_MAX];
+	struct hash_key	 key;
+	uint64_t	 clock_us;
+	flow_end_fn	*cb;
+	void		*cb_arg;
+	struct flow_stats st;
+};
+
+static const char *const flow_end_names[FLOW_END_MAX] = {
+	[FLOW_END_FIN] = "fin",
+	[FLOW_END_RST] = "rst",
+	[FLOW_END_IDLE] = "idle",
+	[FLOW_END_EVICTED] = "evicted",
+	[FLOW_END_REUSED] = "reused",
+	[FLOW_END_SHUTDOWN] = "shutdown",
+};
+
+const char *
+flow_end_name(enum flow_end why)
+{
+	return (unsigned)why < FLOW_END_MAX ? flow_end_names[why] : "unknown";
+}
+
+size_t
+flow_table_bytes_per_flow(void)
+{
+	/* one bucket per slot (rounded up to a power of two: at most 2) */
+	return sizeof(struct flow) + 2 * sizeof(uint32_t);
+}
+
+/* ---- key and hash -------------------------------------------------------- */
+
+struct flow_key {
+	uint8_t		addr[2][16];
+	uint16_t	port[2];
+	uint16_t	vlan;
+	uint8_t		family;
+	uint8_t		proto;
+};
+
+/* Orders the endpoints so both directions hash alike. */
+static void
+flow_key_make(struct flow_key *k, const uint8_t *a, uint16_t pa,
+    const uint8_t *b, uint16_t pb, const struct packet *pkt)
+{
+	int swap;
+
+	memset(k, 0, sizeof(*k));
+	swap = memcmp(a, b, 16);
+	if (swap == 0)
+		swap = pa > pb;
+	else
+		swap = swap > 0;
+	memcpy(k->addr[0], swap ? b : a, 16);
+	memcpy(k->addr[1], swap ? a : b, 16);
+	k->port[0] = swap ? pb : pa;
+	k->port[1] = swap ? pa : pb;
+	k->vlan = pkt->vlan;
+	k->family = pkt->family;
+	k->proto = pkt->proto;
+}
+
+static uint32_t
+flow_hash(const struct flow_table *ft, const struct packet *pkt)
+{
+	struct flow_key k;
+
+	flow_key_make(&k, pkt->src, pkt->sport, pkt->dst, pkt->dport, pkt);
+	return (uint32_t)hash_bytes(&ft->key, &k, sizeof(k));
+}
+
+/* Returns 0 (client to server), 1 (reverse) or -1 (not this flow). */
+static int
+flow_match(const struct flow *f, const struct packet *pkt)
+{
+	if (f->proto != pkt->proto || f->family != pkt->family ||
+	    f->vlan != pkt->vlan)
+		return -1;
+	if (f->port[0] == pkt->sport && f->port[1] == pkt->dport &&
+	    memcmp(f->addr[0], pkt->src, 16) == 0 &&
+	    memcmp(f->addr[1], pkt->dst, 16) == 0)
+		return 0;
+	if (f->port[0] == pkt->dport && f->port[1] == pkt->sport &&
+	    memcmp(f->addr[0], pkt->dst, 16) == 0 &&
+	    memcmp(f->addr[1], pkt->src, 16) == 0)
+		return 1;
+	return -1;
+}
+
+/* ---- lists --------------------------------------------------------------- */
+
+static void
+lru_unlink(struct flow_table *ft, uint32_t i)
+{
+	struct flow *f = &ft->flows[i];
+	struct flow_lru *l = &ft->lru[f->list];
+
+	if (f->lprev != FLOW_NONE)
+		ft->flows[f->lprev].lnext = f->lnext;
+	else
+		l->head = f->lnext;
+	if (f->lnext != FLOW_NONE)
+		ft->flows[f->lnext].lprev = f->lprev;
+	else
+		l->tail = f->lprev;
+	f->lprev = f->lnext = FLOW_NONE;
+}
+
+static void
+lru_append(struct flow_table *ft, uint32_t i, enum flow_list list)
+{
+	struct flow *f = &ft->flows[i];
+	struct flow_lru *l = &ft->lru[list];
+
+	f->list = (uint8_t)list;
+	f->lnext = FLOW_NONE;
+	f->lprev = l->tail;
+	if (l->tail != FLOW_NONE)
+		ft->flows[l->tail].lnext = i;
+	else
+		l->head = i;
+	l->tail = i;
+}
+
+static void
+lru_touch(struct flow_table *ft, uint32_t i, enum flow_list list)
+{
+	struct flow *f = &ft->flows[i];
+
+	if (f->list == list && ft->lru[list].tail == i)
+		return;
+	lru_unlink(ft, i);
+	lru_append(ft, i, list);
+}
+
+/* ---- create / destroy ---------------------------------------------------- */
+
+struct flow_table *
+flow_table_create(const struct flow_conf *fc, const struct hash_key *key,
+    flow_end_fn *cb, void *arg)
+{
+	struct flow_table *ft;
+	uint32_t i, nb;
+
+	if (fc->max_flows == 0 || fc->max_flows >= FLOW_NONE / 2)
+		return NULL;
+	if ((ft = calloc(1, sizeof(*ft))) == NULL)
+		return NULL;
+	ft->max = (uint32_t)fc->max_flows;
+	for (nb = 1; nb < ft->max; nb <<= 1)
+		;
+	ft->nbuckets = nb;
+	ft->flows = calloc(ft->max, sizeof(*ft->flows));
+	ft->buckets = malloc((size_t)nb * sizeof(*ft->buckets));
+	if (ft->flows == NULL || ft->buckets == NULL) {
+		flow_table_destroy(ft);
+		return NULL;
+	}
+	for (i = 0; i < nb; i++)
+		ft->buckets[i] = FLOW_NONE;
+	for (i = 0; i < ft->max; i++) {
+		ft->flows[i].hnext = i + 1 < ft->max ? i + 1 : FLOW_NONE;
+		ft->flows[i].list = FLOW_LIST_FREE;
+	}
+	ft->free_head = 0;
+	for (i = 0; i < FLOW_LIST_MAX; i++)
+		ft->lru[i].head = ft->lru[i].tail = FLOW_NONE;
+	ft->lru[FLOW_LIST_SYN].timeout_us = (uint64_t)fc->timeout_tcp_syn * 1000000;
+	ft->lru[FLOW_LIST_TCP].timeout_us = (uint64_t)fc->timeout_tcp * 1000000;
+	ft->lru[FLOW_LIST_UDP].timeout_us = (uint64_t)fc->timeout_udp * 1000000;
+	ft->lru[FLOW_LIST_CLOSED].timeout_us =
+	    (uint64_t)fc->timeout_closed * 1000000;
+	ft->key = *key;
+	ft->cb = cb;
+	ft->cb_arg = arg;
+	return ft;
+}
+
+void
+flow_table_destroy(struct flow_table *ft)
+{
+	if (ft == NULL)
+		return;
+	free(ft->flows);
+	free(ft->buckets);
+	free(ft);
+}
+
+const struct flow_stats *
+flow_table_stats(const struct flow_table *ft)
+{
+	return &ft->st;
+}
+
+uint64_t
+flow_table_clock(const struct flow_table *ft)
+{
+	return ft->clock_us;
+}
+
+/* ---- reporting and freeing ----------------------------------------------- */
+
+static void
+flow_report(struct flow_table *ft, struct flow *f, enum flow_end why)
+{
+	if (f->flags & FLOW_F_REPORTED)
+		return;
+	f->flags |= FLOW_F_REPORTED;
+	ft->st.ended[why]++;
+	if (ft->cb != NULL)
+		ft->cb(ft->cb_arg, f, why, ft->clock_us);
+}
+
+/* Unhooks flow i from its bucket and list and puts it on the free list. */
+static void
+flow_free(struct flow_table *ft, uint32_t i)
+{
+	struct flow *f = &ft->flows[i];
+	uint32_t *pp = &ft->buckets[f->hash & (ft->nbuckets - 1)];
+
+	while (*pp != FLOW_NONE && *pp != i)
+		pp = &ft->flows[*pp].hnext;
+	if (*pp == i)
+		*pp = f->hnext;
+	lru_unlink(ft, i);
+	f->list = FLOW_LIST_FREE;
+	f->hnext = ft->free_head;
+	ft->free_head = i;
+	ft->st.active--;
+}
+
+static void
+flow_end(struct flow_table *ft, uint32_t i, enum flow_end why)
+{
+	flow_report(ft, &ft->flows[i], why);
+	flow_free(ft, i);
+}
+
+/* The flow that has been idle longest: the oldest of the list heads. */
+static uint32_t
+flow_oldest(const struct flow_table *ft)
+{
+	uint32_t best = FLOW_NONE;
+	int l;
+
+	for (l = 0; l < FLOW_LIST_MAX; l++) {
+		uint32_t h = ft->lru[l].head;
+
+		if (h == FLOW_NONE)
+			continue;
+		/* a lingering closed flow is the cheapest to drop */
+		if (l == FLOW_LIST_CLOSED)
+			return h;
+		if (best == FLOW_NONE ||
+		    ft->flows[h].last_us < ft->flows[best].last_us)
+			best = h;
+	}
+	return best;
+}
+
+/* ---- lookup -------------------------------------------------------------- */
+
+/* Which side of a new flow is the client. */
+static int
+flow_sender_is_client(const struct packet *pkt)
+{
+	if (pkt->proto == IPPROTO_TCP && (pkt->tcp_flags & PKT_TCP_SYN))
+		return !(pkt->tcp_flags & PKT_TCP_ACK);
+	if (pkt->sport < 1024 && pkt->dport >= 1024)
+		return 0;
+	return 1;
+}
+
+static uint32_t
+flow_new(struct flow_table *ft, const struct packet *pkt, uint32_t h)
+{
+	struct flow *f;
+	uint32_t i;
+	int c;
+
+	if (ft->free_head == FLOW_NONE)
+		flow_end(ft, flow_oldest(ft), FLOW_END_EVICTED);
+	i = ft->free_head;
+	f = &ft->flows[i];
+	ft->free_head = f->hnext;
+	memset(f, 0, sizeof(*f));
+	c = flow_sender_is_client(pkt);
+	memcpy(f->addr[0], c ? pkt->src : pkt->dst, 16);
+	memcpy(f->addr[1], c ? pkt->dst : pkt->src, 16);
+	f->port[0] = c ? pkt->sport : pkt->dport;
+	f->port[1] = c ? pkt->dport : pkt->sport;
+	f->vlan = pkt->vlan;
+	f->family = pkt->family;
+	f->proto = pkt->proto;
+	f->hash = h;
+	f->first_us = f->last_us = pkt->ts_us;
+	f->reasm_idx = f->ndpi_idx = FLOW_NONE;
+	f->lprev = f->lnext = FLOW_NONE;
+	f->hnext = ft->buckets[h & (ft->nbuckets - 1)];
+	ft->buckets[h & (ft->nbuckets - 1)] = i;
+	lru_append(ft, i, pkt->proto == IPPROTO_TCP ?
+	    (pkt->tcp_flags & PKT_TCP_SYN ? FLOW_LIST_SYN : FLOW_LIST_TCP) :
+	    FLOW_LIST_UDP);
+	ft->st.created++;
+	if (++ft->st.active > ft->st.peak)
+		ft->st.peak = ft->st.active;
+	return i;
+}
+
+struct flow *
+flow_table_get(struct flow_table *ft, const struct packet *pkt, int *dir,
+    int *created)
+{
+	uint32_t h = flow_hash(ft, pkt), i;
+	int d;
+
+	for (i = ft->buckets[h & (ft->nbuckets - 1)]; i != FLOW_NONE;
+	    i = ft->flows[i].hnext) {
+		struct flow *f = &ft->flows[i];
+
+		if (f->hash != h || (d = flow_match(f, pkt)) < 0)
+			continue;
+		/* A fresh SYN on a closed or closing 5-tuple is a new
+		 * connection (port reuse): end the old one first. */
+		if (pkt->proto == IPPROTO_TCP &&
+		    (pkt->tcp_flags & (PKT_TCP_SYN | PKT_TCP_ACK)) == PKT_TCP_SYN &&
+		    (f->tcp_state == FLOW_TCP_CLOSED ||
+		    (f->flags & (FLOW_F_FIN_C | FLOW_F_FIN_S)) ||
+		    ((f->tcp_state == FLOW_TCP_EST ||
+		    f->tcp_state == FLOW_TCP_NONE) &&
+		    (f->flags & FLOW_F_CBASE) && pkt->seq + 1 != f->cbase))) {
+			flow_end(ft, i, FLOW_END_REUSED);
+			break;
+		}
+		*dir = d;
+		*created = 0;
+		return f;
+	}
+	i = flow_new(ft, pkt, h);
+	*dir = flow_match(&ft->flows[i], pkt);
+	*created = 1;
+	return &ft->flows[i];
+}
+
+/* ---- update -------------------------------------------------------------- */
+
+void
+flow_table_update(struct flow_table *ft, struct flow *f,
+    const struct packet *pkt, int dir)
+{
+	uint32_t i = (uint32_t)(f - ft->flows);
+	uint8_t fl = pkt->tcp_flags;
+
+	if (pkt->ts_us > f->last_us)
+		f->last_us = pkt->ts_us;
+	f->bytes[dir] += pkt->ip_len;
+	f->pkts[dir]++;
+	if (dir == 1)
+		f->flags |= FLOW_F_REPLIED;
+
+	if (f->tcp_state == FLOW_TCP_CLOSED) {
+		lru_touch(ft, i, FLOW_LIST_CLOSED);
+		return;
+	}
+	if (pkt->proto != IPPROTO_TCP) {
+		lru_touch(ft, i, FLOW_LIST_UDP);
+		return;
+	}
+
+	/* Where the client's byte stream starts: after its SYN, at the ACK
+	 * of the server's SYN-ACK, or else at its first packet seen. */
+	if ((fl & (PKT_TCP_SYN | PKT_TCP_ACK)) == PKT_TCP_SYN && dir == 0) {
+		f->cbase = pkt->seq + 1;
+		f->flags |= FLOW_F_CBASE;
+	} else if ((fl & (PKT_TCP_SYN | PKT_TCP_ACK)) ==
+	    (PKT_TCP_SYN | PKT_TCP_ACK) && dir == 1 &&
+	    !(f->flags & FLOW_F_CBASE)) {
+		f->cbase = pkt->ack;
+		f->flags |= FLOW_F_CBASE;
+	} else if (dir == 0 && !(f->flags & FLOW_F_CBASE)) {
+		f->cbase = pkt->seq;
+		f->flags |= FLOW_F_CBASE;
+	}
+	if (fl & PKT_TCP_SYN) {
+		if (!(fl & PKT_TCP_ACK) && dir == 0) {
+			f->flags |= FLOW_F_SYN;
+			if (f->tcp_state == FLOW_TCP_NONE && f->pkts[1] == 0)
+				f->tcp_state = FLOW_TCP_SYN;
+		} else if ((fl & PKT_TCP_ACK) && dir == 1) {
+			f->flags |= FLOW_F_SYNACK;
+			f->tcp_state = FLOW_TCP_EST;
+		}
+	}
+	if (f->tcp_state == FLOW_TCP_SYN && f->pkts[1] > 0)
+		f->tcp_state = FLOW_TCP_EST;
+	if (fl & PKT_TCP_FIN)
+		f->flags |= dir == 0 ? FLOW_F_FIN_C : FLOW_F_FIN_S;
+
+	if (fl & PKT_TCP_RST) {
+		f->tcp_state = FLOW_TCP_CLOSED;
+		lru_touch(ft, i, FLOW_LIST_CLOSED);
+		flow_report(ft, f, FLOW_END_RST);
+		return;
+	}
+	if ((f->flags & (FLOW_F_FIN_C | FLOW_F_FIN_S)) ==
+	    (FLOW_F_FIN_C | FLOW_F_FIN_S)) {
+		f->tcp_state = FLOW_TCP_CLOSED;
+		lru_touch(ft, i, FLOW_LIST_CLOSED);
+		flow_report(ft, f, FLOW_END_FIN);
+		return;
+	}
+	lru_touch(ft, i, f->tcp_state == FLOW_TCP_SYN ? FLOW_LIST_SYN :
+	    FLOW_LIST_TCP);
+}
+
+/* ---- time ---------------------------------------------------------------- */
+
+void
+flow_table_expire(struct flow_table *ft, uint64_t now_us)
+{
+	int l;
+
+	if (now_us > ft->clock_us)
+		ft->clock_us = now_us;
+	for (l = 0; l < FLOW_LIST_MAX; l++) {
+		struct flow_lru *lru = &ft->lru[l];
+
+		while (lru->head != FLOW_NONE &&
+		    ft->flows[lru->head].last_us + lru->timeout_us <
+		    ft->clock_us)
+			flow_end(ft, lru->head, FLOW_END_IDLE);
+	}
+}
+
+void
+flow_table_flush(struct flow_table *ft)
+{
+	uint32_t i;
+
+	while ((i = flow_oldest(ft)) != FLOW_NONE)
+		flow_end(ft, i, FLOW_END_SHUTDOWN);
+}

@@ -1,0 +1,345 @@
+/*
+ * sensor.c - the pipeline, wired.  See sensor.h.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "catalogue.h"
+#include "conn.h"
+#include "decode.h"
+#include "dissect.h"
+#include "intern.h"
+#include "names.h"
+#include "output_json.h"
+#include "pair.h"
+#include "sensor.h"
+
+#define SENSOR_MAX_OUTPUTS	3
+
+struct sensor {
+	struct sensor_conf	 conf;
+	struct hash_key		 key;
+	struct catalogue	*cat;
+	struct intern		*strings;
+	struct names		*names;
+	struct dissect		*dissect;
+	struct flow_table	*flows;
+	struct pair_table	*pairs;
+
+	struct output_json	*outputs[SENSOR_MAX_OUTPUTS];
+	int			 noutputs;
+	struct output_json	*out_alerts, *out_conn, *out_stats;
+
+	char			 hostname[256];
+	struct ecs_observer	 obs;
+	struct decode_stats	 decode;
+	struct stats_capture	 capture;
+	uint64_t		 start_us;
+	uint64_t		 next_stats_us;
+	uint64_t		 conns;
+	uint64_t		 alerts;
+	uint64_t		 alerts_ref;
+	struct packet		 pkt;
+};
+
+void
+sensor_conf_defaults(struct sensor_conf *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->flow.max_flows = FLOW_MAX_DEFAULT;
+	c->flow.timeout_tcp = FLOW_TIMEOUT_TCP_DEFAULT;
+	c->flow.timeout_tcp_syn = FLOW_TIMEOUT_TCP_SYN;
+	c->flow.timeout_udp = FLOW_TIMEOUT_UDP_DEFAULT;
+	c->flow.timeout_closed = FLOW_TIMEOUT_CLOSED;
+	c->reasm_bufs = REASM_POOL_DEFAULT;
+	c->ndpi_pool = NDPI_POOL_DEFAULT;
+	c->dns_entries = DNS_MAP_DEFAULT;
+	c->strings = NAME_INTERN_DEFAULT;
+	c->pairs = PAIR_MAX_DEFAULT;
+	beacon_ref_defaults(&c->ref);
+	c->class_mask = CATALOGUE_MASK_DEFAULT;
+	c->alerts_path = "-";
+	c->stats_interval = STATS_INTERVAL_DEFAULT;
+}
+
+/* One output per distinct path, shared by the streams that name it. */
+static struct output_json *
+sensor_output(struct sensor *s, const char *path, int flush_each,
+    char *err, size_t errlen)
+{
+	int i;
+
+	for (i = 0; i < s->noutputs; i++)
+		if (strcmp(output_json_path(s->outputs[i]), path) == 0)
+			return s->outputs[i];
+	if ((s->outputs[s->noutputs] = output_json_open(path,
+	    flush_each)) == NULL) {
+		snprintf(err, errlen, "cannot open %s: %s", path,
+		    strerror(errno));
+		return NULL;
+	}
+	return s->outputs[s->noutputs++];
+}
+
+static void	sensor_flow_end(void *arg, struct flow *f, enum flow_end why,
+		    uint64_t now_us);
+
+struct sensor *
+sensor_create(const struct sensor_conf *c, char *err, size_t errlen)
+{
+	struct sensor *s;
+	struct dissect_conf dc;
+
+	if ((s = calloc(1, sizeof(*s))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	s->conf = *c;
+	hash_key_random(&s->key);
+	if (c->catalogue_path != NULL)
+		s->cat = catalogue_load(c->catalogue_path, err, errlen);
+	else if ((s->cat = catalogue_create_builtin()) == NULL)
+		snprintf(err, errlen, "out of memory");
+	if (s->cat == NULL)
+		goto fail;
+	catalogue_set_class_mask(s->cat, c->class_mask);
+
+	dc.reasm_bufs = c->reasm_bufs;
+	dc.ndpi_pool = c->ndpi_pool;
+	if ((s->strings = intern_create(c->strings, &s->key)) == NULL ||
+	    (s->names = names_create(c->dns_entries, s->strings,
+	    &s->key)) == NULL ||
+	    (s->pairs = pair_table_create(c->pairs, s->strings,
+	    &s->key)) == NULL) {
+		snprintf(err, errlen, "out of memory for the tables");
+		goto fail;
+	}
+	if ((s->dissect = dissect_create(&dc, s->strings, s->names,
+	    s->cat)) == NULL) {
+		snprintf(err, errlen, "cannot start the dissectors (nDPI, "
+		    "libcrypto or memory)");
+		goto fail;
+	}
+	if ((s->flows = flow_table_create(&c->flow, &s->key, sensor_flow_end,
+	    s)) == NULL) {
+		snprintf(err, errlen, "out of memory for %zu flows",
+		    c->flow.max_flows);
+		goto fail;
+	}
+
+	if ((s->out_alerts = sensor_output(s, c->alerts_path, 1, err,
+	    errlen)) == NULL)
+		goto fail;
+	if (c->conn_path != NULL && (s->out_conn = sensor_output(s,
+	    c->conn_path, 0, err, errlen)) == NULL)
+		goto fail;
+	if ((s->out_stats = sensor_output(s, c->stats_path != NULL ?
+	    c->stats_path : c->alerts_path, 1, err, errlen)) == NULL)
+		goto fail;
+
+	if (c->observer_name != NULL)
+		snprintf(s->hostname, sizeof(s->hostname), "%s",
+		    c->observer_name);
+	else if (gethostname(s->hostname, sizeof(s->hostname) - 1) == -1)
+		s->hostname[0] = '\0';
+	s->obs.name = s->hostname;
+	s->obs.interface = c->interface;
+	s->capture.live = c->interface != NULL;
+	return s;
+fail:
+	sensor_destroy(s);
+	return NULL;
+}
+
+void
+sensor_destroy(struct sensor *s)
+{
+	int i;
+
+	if (s == NULL)
+		return;
+	flow_table_destroy(s->flows);
+	dissect_destroy(s->dissect);
+	pair_table_destroy(s->pairs);
+	names_destroy(s->names);
+	intern_destroy(s->strings);
+	catalogue_destroy(s->cat);
+	for (i = 0; i < s->noutputs; i++)
+		output_json_close(s->outputs[i]);
+	free(s);
+}
+
+struct stats_capture *
+sensor_capture_stats(struct sensor *s)
+{
+	return &s->capture;
+}
+
+uint64_t
+sensor_alerts(const struct sensor *s)
+{
+	return s->alerts;
+}
+
+void
+sensor_peak_flows(const struct sensor *s, uint64_t *peak, uint64_t *created)
+{
+	const struct flow_stats *fs = flow_table_stats(s->flows);
+
+	*peak = fs->peak;
+	*created = fs->created;
+}
+
+/* ---- the seam: connection records to pairs and rules ---------------------- */
+
+static void
+sensor_alert(struct sensor *s, const struct alert *a)
+{
+	json_t *doc;
+
+	s->alerts++;
+	if ((doc = alert_to_json(a, &s->obs)) == NULL)
+		return;
+	output_json_write(s->out_alerts, doc);
+	json_decref(doc);
+}
+
+static void
+sensor_conn(struct sensor *s, const struct conn *c, uint64_t now_us)
+{
+	struct pair *p;
+	struct alert a;
+	json_t *doc;
+
+	s->conns++;
+	if (s->out_conn != NULL && (doc = conn_to_json(c, &s->obs)) != NULL) {
+		output_json_write(s->out_conn, doc);
+		json_decref(doc);
+	}
+	/* the reference rule counts successful connections to catalogue
+	 * names */
+	if (c->serverless == NULL || !c->established)
+		return;
+	if ((p = pair_table_add(s->pairs, c, now_us)) == NULL)
+		return;
+	if (beacon_ref_eval(&s->conf.ref, p, now_us, c->name,
+	    intern_str(s->strings, p->sni_id, NULL), NULL, &a)) {
+		s->alerts_ref++;
+		sensor_alert(s, &a);
+	}
+}
+
+static void
+sensor_flow_end(void *arg, struct flow *f, enum flow_end why, uint64_t now_us)
+{
+	struct sensor *s = arg;
+	struct conn c;
+
+	dissect_conn(s->dissect, f, flow_end_name(why), &c);
+	sensor_conn(s, &c, now_us);
+	dissect_release(s->dissect, f);
+}
+
+/* ---- per frame ------------------------------------------------------------ */
+
+static void
+sensor_clock(struct sensor *s, uint64_t now_us)
+{
+	flow_table_expire(s->flows, now_us);
+	if (s->conf.stats_interval != 0 && s->capture.live) {
+		uint64_t now = flow_table_clock(s->flows);
+
+		if (s->next_stats_us == 0)
+			s->next_stats_us = now +
+			    (uint64_t)s->conf.stats_interval * 1000000;
+		else if (now >= s->next_stats_us) {
+			sensor_write_stats(s, 0);
+			s->next_stats_us = now +
+			    (uint64_t)s->conf.stats_interval * 1000000;
+		}
+	}
+}
+
+void
+sensor_frame(struct sensor *s, int dlt, uint64_t ts_us, const uint8_t *frame,
+    size_t caplen, size_t wirelen)
+{
+	struct packet *pkt = &s->pkt;
+	struct flow *f;
+	int dir, created;
+
+	s->capture.packets++;
+	s->capture.bytes += wirelen;
+	if (s->start_us == 0)
+		s->start_us = ts_us;
+	sensor_clock(s, ts_us);
+	if (decode_frame(dlt, frame, caplen, ts_us, pkt, &s->decode) != 0)
+		return;
+	f = flow_table_get(s->flows, pkt, &dir, &created);
+	if (!(f->flags & FLOW_F_REPORTED))
+		dissect_packet(s->dissect, f, pkt, dir, created);
+	flow_table_update(s->flows, f, pkt, dir);
+}
+
+void
+sensor_tick(struct sensor *s, uint64_t now_us)
+{
+	sensor_clock(s, now_us);
+}
+
+/* ---- statistics and the end ----------------------------------------------- */
+
+void
+sensor_write_stats(struct sensor *s, int final)
+{
+	struct stats_snapshot snap;
+	json_t *doc;
+	int i;
+
+	memset(&snap, 0, sizeof(snap));
+	snap.ts_us = flow_table_clock(s->flows);
+	snap.start_us = s->start_us;
+	snap.final = final;
+	snap.capture = &s->capture;
+	snap.decode = &s->decode;
+	snap.flows = flow_table_stats(s->flows);
+	snap.dissect = dissect_stats(s->dissect);
+	snap.reasm = NULL;
+	snap.conns = s->conns;
+	snap.alerts = s->alerts;
+	snap.nrules = 1;
+	snap.rule_names[0] = BEACON_REF_RULE_ID;
+	snap.alerts_by_rule[0] = s->alerts_ref;
+	snap.dns = names_stats(s->names);
+	snap.strings = intern_stats(s->strings);
+	snap.pairs = pair_table_stats(s->pairs);
+	dissect_pool_stats(s->dissect, &snap.reasm, &snap.ndpi);
+	for (i = 0; i < s->noutputs; i++)
+		snap.output_errors += output_json_stats(s->outputs[i])->errors;
+	if ((doc = stats_to_json(&snap, &s->obs)) == NULL)
+		return;
+	output_json_write(s->out_stats, doc);
+	json_decref(doc);
+}
+
+void
+sensor_flush(struct sensor *s)
+{
+	int i;
+
+	for (i = 0; i < s->noutputs; i++)
+		output_json_flush(s->outputs[i]);
+}
+
+void
+sensor_finish(struct sensor *s)
+{
+	flow_table_flush(s->flows);
+	sensor_write_stats(s, 1);
+	sensor_flush(s);
+}
