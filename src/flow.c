@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <netinet/in.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,7 +21,7 @@ enum flow_list {
 };
 
 struct flow_lru {
-	uint32_t	head, tail;
+	struct ilist	l;
 	uint64_t	timeout_us;
 };
 
@@ -31,6 +32,7 @@ struct flow_table {
 	uint32_t	 max;
 	uint32_t	 free_head;
 	struct flow_lru	 lru[FLOW_LIST_MAX];
+	struct iarray	 arr;
 	struct hash_key	 key;
 	uint64_t	 clock_us;
 	flow_end_fn	*cb;
@@ -124,34 +126,14 @@ flow_match(const struct flow *f, const struct packet *pkt)
 static void
 lru_unlink(struct flow_table *ft, uint32_t i)
 {
-	struct flow *f = &ft->flows[i];
-	struct flow_lru *l = &ft->lru[f->list];
-
-	if (f->lprev != FLOW_NONE)
-		ft->flows[f->lprev].lnext = f->lnext;
-	else
-		l->head = f->lnext;
-	if (f->lnext != FLOW_NONE)
-		ft->flows[f->lnext].lprev = f->lprev;
-	else
-		l->tail = f->lprev;
-	f->lprev = f->lnext = FLOW_NONE;
+	ilist_unlink(&ft->lru[ft->flows[i].list].l, &ft->arr, i);
 }
 
 static void
 lru_append(struct flow_table *ft, uint32_t i, enum flow_list list)
 {
-	struct flow *f = &ft->flows[i];
-	struct flow_lru *l = &ft->lru[list];
-
-	f->list = (uint8_t)list;
-	f->lnext = FLOW_NONE;
-	f->lprev = l->tail;
-	if (l->tail != FLOW_NONE)
-		ft->flows[l->tail].lnext = i;
-	else
-		l->head = i;
-	l->tail = i;
+	ft->flows[i].list = (uint8_t)list;
+	ilist_append(&ft->lru[list].l, &ft->arr, i);
 }
 
 static void
@@ -159,7 +141,7 @@ lru_touch(struct flow_table *ft, uint32_t i, enum flow_list list)
 {
 	struct flow *f = &ft->flows[i];
 
-	if (f->list == list && ft->lru[list].tail == i)
+	if (f->list == list && ft->lru[list].l.tail == i)
 		return;
 	lru_unlink(ft, i);
 	lru_append(ft, i, list);
@@ -196,7 +178,9 @@ flow_table_create(const struct flow_conf *fc, const struct hash_key *key,
 	}
 	ft->free_head = 0;
 	for (i = 0; i < FLOW_LIST_MAX; i++)
-		ft->lru[i].head = ft->lru[i].tail = FLOW_NONE;
+		ilist_init(&ft->lru[i].l);
+	ft->arr = (struct iarray){ ft->flows, sizeof(*ft->flows),
+	    offsetof(struct flow, lru), offsetof(struct flow, hnext) };
 	ft->lru[FLOW_LIST_SYN].timeout_us = (uint64_t)fc->timeout_tcp_syn * 1000000;
 	ft->lru[FLOW_LIST_TCP].timeout_us = (uint64_t)fc->timeout_tcp * 1000000;
 	ft->lru[FLOW_LIST_UDP].timeout_us = (uint64_t)fc->timeout_udp * 1000000;
@@ -248,12 +232,8 @@ static void
 flow_free(struct flow_table *ft, uint32_t i)
 {
 	struct flow *f = &ft->flows[i];
-	uint32_t *pp = &ft->buckets[f->hash & (ft->nbuckets - 1)];
 
-	while (*pp != FLOW_NONE && *pp != i)
-		pp = &ft->flows[*pp].hnext;
-	if (*pp == i)
-		*pp = f->hnext;
+	ichain_remove(&ft->buckets[f->hash & (ft->nbuckets - 1)], &ft->arr, i);
 	lru_unlink(ft, i);
 	f->list = FLOW_LIST_FREE;
 	f->hnext = ft->free_head;
@@ -276,7 +256,7 @@ flow_oldest(const struct flow_table *ft)
 	int l;
 
 	for (l = 0; l < FLOW_LIST_MAX; l++) {
-		uint32_t h = ft->lru[l].head;
+		uint32_t h = ft->lru[l].l.head;
 
 		if (h == FLOW_NONE)
 			continue;
@@ -327,9 +307,8 @@ flow_new(struct flow_table *ft, const struct packet *pkt, uint32_t h)
 	f->hash = h;
 	f->first_us = f->last_us = pkt->ts_us;
 	f->reasm_idx = f->ndpi_idx = FLOW_NONE;
-	f->lprev = f->lnext = FLOW_NONE;
-	f->hnext = ft->buckets[h & (ft->nbuckets - 1)];
-	ft->buckets[h & (ft->nbuckets - 1)] = i;
+	f->lru.prev = f->lru.next = FLOW_NONE;
+	ichain_insert(&ft->buckets[h & (ft->nbuckets - 1)], &ft->arr, i);
 	lru_append(ft, i, pkt->proto == IPPROTO_TCP ?
 	    (pkt->tcp_flags & PKT_TCP_SYN ? FLOW_LIST_SYN : FLOW_LIST_TCP) :
 	    FLOW_LIST_UDP);
@@ -457,10 +436,10 @@ flow_table_expire(struct flow_table *ft, uint64_t now_us)
 	for (l = 0; l < FLOW_LIST_MAX; l++) {
 		struct flow_lru *lru = &ft->lru[l];
 
-		while (lru->head != FLOW_NONE &&
-		    ft->flows[lru->head].last_us + lru->timeout_us <
+		while (lru->l.head != FLOW_NONE &&
+		    ft->flows[lru->l.head].last_us + lru->timeout_us <
 		    ft->clock_us)
-			flow_end(ft, lru->head, FLOW_END_IDLE);
+			flow_end(ft, lru->l.head, FLOW_END_IDLE);
 	}
 }
 

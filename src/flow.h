@@ -30,8 +30,9 @@
 
 #include "decode.h"
 #include "hash.h"
+#include "ilist.h"
 
-#define FLOW_NONE	UINT32_MAX
+#define FLOW_NONE	ILIST_NONE
 
 enum flow_end {
 	FLOW_END_FIN,		/* both sides sent FIN */
@@ -70,7 +71,8 @@ struct flow {
 	uint8_t		list;
 	uint8_t		tcp_state;
 	uint32_t	hash;
-	uint32_t	hnext, lprev, lnext;
+	uint32_t	hnext;
+	struct ilink	lru;
 
 	/* accounting */
 	uint8_t		flags;

@@ -8,12 +8,14 @@
  */
 #include "config.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "ilist.h"
 #include "intern.h"
 
-#define NONE	UINT32_MAX
+#define NONE	ILIST_NONE
 
 struct intern_slot {
 	char		*s;		/* NULL: free */
@@ -22,7 +24,7 @@ struct intern_slot {
 	uint32_t	 hash;
 	uint32_t	 hnext;
 	uint32_t	 tag;
-	uint32_t	 uprev, unext;	/* unreferenced FIFO */
+	struct ilink	 unref;		/* unreferenced FIFO */
 };
 
 struct intern {
@@ -31,7 +33,8 @@ struct intern {
 	uint32_t		 nbuckets;
 	uint32_t		 nslots;
 	uint32_t		 next_unused;	/* slots never used start here */
-	uint32_t		 uhead, utail;
+	struct ilist		 unref;
+	struct iarray		 arr;
 	struct hash_key		 key;
 	struct intern_stats	 st;
 };
@@ -59,7 +62,10 @@ intern_create(size_t max, const struct hash_key *key)
 	for (i = 0; i < nb; i++)
 		t->buckets[i] = NONE;
 	t->next_unused = 1;
-	t->uhead = t->utail = NONE;
+	ilist_init(&t->unref);
+	t->arr = (struct iarray){ t->slots, sizeof(*t->slots),
+	    offsetof(struct intern_slot, unref),
+	    offsetof(struct intern_slot, hnext) };
 	t->key = *key;
 	return t;
 }
@@ -77,36 +83,6 @@ intern_destroy(struct intern *t)
 	free(t->slots);
 	free(t->buckets);
 	free(t);
-}
-
-static void
-unref_unlink(struct intern *t, uint32_t id)
-{
-	struct intern_slot *e = &t->slots[id];
-
-	if (e->uprev != NONE)
-		t->slots[e->uprev].unext = e->unext;
-	else
-		t->uhead = e->unext;
-	if (e->unext != NONE)
-		t->slots[e->unext].uprev = e->uprev;
-	else
-		t->utail = e->uprev;
-	e->uprev = e->unext = NONE;
-}
-
-static void
-unref_append(struct intern *t, uint32_t id)
-{
-	struct intern_slot *e = &t->slots[id];
-
-	e->unext = NONE;
-	e->uprev = t->utail;
-	if (t->utail != NONE)
-		t->slots[t->utail].unext = id;
-	else
-		t->uhead = id;
-	t->utail = id;
 }
 
 uint32_t
@@ -132,12 +108,9 @@ static void
 intern_drop(struct intern *t, uint32_t id)
 {
 	struct intern_slot *e = &t->slots[id];
-	uint32_t *pp = &t->buckets[e->hash & (t->nbuckets - 1)];
 
-	while (*pp != id)
-		pp = &t->slots[*pp].hnext;
-	*pp = e->hnext;
-	unref_unlink(t, id);
+	ichain_remove(&t->buckets[e->hash & (t->nbuckets - 1)], &t->arr, id);
+	ilist_unlink(&t->unref, &t->arr, id);
 	t->st.bytes -= e->len + 1;
 	t->st.entries--;
 	free(e->s);
@@ -151,9 +124,9 @@ intern_slot_alloc(struct intern *t)
 
 	if (t->next_unused < t->nslots)
 		return t->next_unused++;
-	if (t->uhead == NONE)
+	if (t->unref.head == NONE)
 		return 0;
-	id = t->uhead;
+	id = t->unref.head;
 	intern_drop(t, id);
 	t->st.reused++;
 	return id;
@@ -190,9 +163,8 @@ intern_get(struct intern *t, const char *s, size_t len)
 	e->refs = 1;
 	e->hash = h;
 	e->tag = INTERN_TAG_UNSET;
-	e->uprev = e->unext = NONE;
-	e->hnext = t->buckets[h & (t->nbuckets - 1)];
-	t->buckets[h & (t->nbuckets - 1)] = id;
+	e->unref.prev = e->unref.next = NONE;
+	ichain_insert(&t->buckets[h & (t->nbuckets - 1)], &t->arr, id);
 	t->st.entries++;
 	t->st.bytes += len + 1;
 	return id;
@@ -209,7 +181,7 @@ intern_ref(struct intern *t, uint32_t id)
 	if (e->s == NULL)
 		return;
 	if (e->refs++ == 0)
-		unref_unlink(t, id);
+		ilist_unlink(&t->unref, &t->arr, id);
 }
 
 void
@@ -223,7 +195,7 @@ intern_unref(struct intern *t, uint32_t id)
 	if (e->s == NULL || e->refs == 0)
 		return;
 	if (--e->refs == 0)
-		unref_append(t, id);
+		ilist_append(&t->unref, &t->arr, id);
 }
 
 const char *

@@ -3,13 +3,15 @@
  */
 #include "config.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "ilist.h"
 #include "names.h"
 
-#define NONE	UINT32_MAX
+#define NONE	ILIST_NONE
 
 struct names_entry {
 	uint8_t		client[16];
@@ -19,7 +21,7 @@ struct names_entry {
 	uint32_t	name_id;
 	uint32_t	hash;
 	uint32_t	hnext;
-	uint32_t	lprev, lnext;	/* least recently updated first */
+	struct ilink	lru;		/* least recently updated first */
 	uint64_t	expires_us;
 };
 
@@ -30,7 +32,8 @@ struct names {
 	uint32_t		 max;
 	uint32_t		 next_unused;
 	uint32_t		 free_head;
-	uint32_t		 head, tail;
+	struct ilist		 lru;
+	struct iarray		 arr;
 	struct intern		*strings;
 	struct hash_key		 key;
 	struct names_stats	 st;
@@ -65,7 +68,10 @@ names_create(size_t max, struct intern *strings, const struct hash_key *key)
 	for (i = 0; i < nb; i++)
 		n->buckets[i] = NONE;
 	n->free_head = NONE;
-	n->head = n->tail = NONE;
+	ilist_init(&n->lru);
+	n->arr = (struct iarray){ n->e, sizeof(*n->e),
+	    offsetof(struct names_entry, lru),
+	    offsetof(struct names_entry, hnext) };
 	n->strings = strings;
 	n->key = *key;
 	n->st.capacity = max;
@@ -108,44 +114,12 @@ names_hash(const struct names *n, int family, const uint8_t *client,
 }
 
 static void
-lru_unlink(struct names *n, uint32_t i)
-{
-	struct names_entry *e = &n->e[i];
-
-	if (e->lprev != NONE)
-		n->e[e->lprev].lnext = e->lnext;
-	else
-		n->head = e->lnext;
-	if (e->lnext != NONE)
-		n->e[e->lnext].lprev = e->lprev;
-	else
-		n->tail = e->lprev;
-}
-
-static void
-lru_append(struct names *n, uint32_t i)
-{
-	struct names_entry *e = &n->e[i];
-
-	e->lnext = NONE;
-	e->lprev = n->tail;
-	if (n->tail != NONE)
-		n->e[n->tail].lnext = i;
-	else
-		n->head = i;
-	n->tail = i;
-}
-
-static void
 names_remove(struct names *n, uint32_t i)
 {
 	struct names_entry *e = &n->e[i];
-	uint32_t *pp = &n->buckets[e->hash & (n->nbuckets - 1)];
 
-	while (*pp != i)
-		pp = &n->e[*pp].hnext;
-	*pp = e->hnext;
-	lru_unlink(n, i);
+	ichain_remove(&n->buckets[e->hash & (n->nbuckets - 1)], &n->arr, i);
+	ilist_unlink(&n->lru, &n->arr, i);
 	intern_unref(n->strings, e->name_id);
 	e->used = 0;
 	e->hnext = n->free_head;
@@ -194,8 +168,8 @@ names_dns_add(struct names *n, int family, const uint8_t *client,
 			n->st.replaced++;
 		}
 		e->expires_us = now_us + (uint64_t)ttl * 1000000;
-		lru_unlink(n, i);
-		lru_append(n, i);
+		ilist_unlink(&n->lru, &n->arr, i);
+		ilist_append(&n->lru, &n->arr, i);
 		return;
 	}
 	if (n->free_head != NONE) {
@@ -204,7 +178,7 @@ names_dns_add(struct names *n, int family, const uint8_t *client,
 	} else if (n->next_unused < n->max) {
 		i = n->next_unused++;
 	} else {
-		i = n->head;
+		i = n->lru.head;
 		if (n->e[i].expires_us < now_us)
 			n->st.expired++;
 		else
@@ -222,9 +196,9 @@ names_dns_add(struct names *n, int family, const uint8_t *client,
 	intern_ref(n->strings, name_id);
 	e->hash = h;
 	e->expires_us = now_us + (uint64_t)ttl * 1000000;
-	e->hnext = n->buckets[h & (n->nbuckets - 1)];
-	n->buckets[h & (n->nbuckets - 1)] = i;
-	lru_append(n, i);
+	ichain_insert(&n->buckets[h & (n->nbuckets - 1)], &n->arr, i);
+	e->lru.prev = e->lru.next = NONE;
+	ilist_append(&n->lru, &n->arr, i);
 	n->st.entries++;
 }
 

@@ -3,19 +3,21 @@
  */
 #include "config.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "pair.h"
 
-#define NONE		UINT32_MAX
+#define NONE		ILIST_NONE
 #define US_PER_HOUR	3600000000ULL
 
 struct pair_table {
 	struct pair		*p;
 	uint32_t		*buckets;
 	uint32_t		 nbuckets, max, next_unused, free_head;
-	uint32_t		 head, tail;	/* least recently updated first */
+	struct ilist		 lru;		/* least recently updated first */
+	struct iarray		 arr;
 	struct intern		*strings;
 	struct hash_key		 key;
 	struct pair_stats	 st;
@@ -57,7 +59,9 @@ pair_table_create(size_t max, struct intern *strings,
 	for (i = 0; i < nb; i++)
 		t->buckets[i] = NONE;
 	t->free_head = NONE;
-	t->head = t->tail = NONE;
+	ilist_init(&t->lru);
+	t->arr = (struct iarray){ t->p, sizeof(*t->p),
+	    offsetof(struct pair, lru), offsetof(struct pair, hnext) };
 	t->strings = strings;
 	t->key = *key;
 	t->st.capacity = max;
@@ -89,44 +93,12 @@ pair_table_stats(const struct pair_table *t)
 }
 
 static void
-lru_unlink(struct pair_table *t, uint32_t i)
-{
-	struct pair *p = &t->p[i];
-
-	if (p->lprev != NONE)
-		t->p[p->lprev].lnext = p->lnext;
-	else
-		t->head = p->lnext;
-	if (p->lnext != NONE)
-		t->p[p->lnext].lprev = p->lprev;
-	else
-		t->tail = p->lprev;
-}
-
-static void
-lru_append(struct pair_table *t, uint32_t i)
-{
-	struct pair *p = &t->p[i];
-
-	p->lnext = NONE;
-	p->lprev = t->tail;
-	if (t->tail != NONE)
-		t->p[t->tail].lnext = i;
-	else
-		t->head = i;
-	t->tail = i;
-}
-
-static void
 pair_remove(struct pair_table *t, uint32_t i)
 {
 	struct pair *p = &t->p[i];
-	uint32_t *pp = &t->buckets[p->hash & (t->nbuckets - 1)];
 
-	while (*pp != i)
-		pp = &t->p[*pp].hnext;
-	*pp = p->hnext;
-	lru_unlink(t, i);
+	ichain_remove(&t->buckets[p->hash & (t->nbuckets - 1)], &t->arr, i);
+	ilist_unlink(&t->lru, &t->arr, i);
 	intern_unref(t->strings, p->name_id);
 	intern_unref(t->strings, p->sni_id);
 	p->name_id = 0;
@@ -161,7 +133,7 @@ pair_lookup(struct pair_table *t, const struct conn *c)
 	} else if (t->next_unused < t->max) {
 		i = t->next_unused++;
 	} else {
-		pair_remove(t, t->head);
+		pair_remove(t, t->lru.head);
 		t->st.evicted++;
 		i = t->free_head;
 		t->free_head = t->p[i].hnext;
@@ -173,9 +145,9 @@ pair_lookup(struct pair_table *t, const struct conn *c)
 	p->name_id = c->name_id;
 	intern_ref(t->strings, c->name_id);
 	p->hash = h;
-	p->hnext = t->buckets[h & (t->nbuckets - 1)];
-	t->buckets[h & (t->nbuckets - 1)] = i;
-	lru_append(t, i);
+	ichain_insert(&t->buckets[h & (t->nbuckets - 1)], &t->arr, i);
+	p->lru.prev = p->lru.next = NONE;
+	ilist_append(&t->lru, &t->arr, i);
 	t->st.active++;
 	t->st.created++;
 	return i;
@@ -212,8 +184,8 @@ pair_table_add(struct pair_table *t, const struct conn *c, uint64_t now_us)
 	}
 	i = pair_lookup(t, c);
 	p = &t->p[i];
-	lru_unlink(t, i);
-	lru_append(t, i);
+	ilist_unlink(&t->lru, &t->arr, i);
+	ilist_append(&t->lru, &t->arr, i);
 	t->st.conns++;
 
 	b = &p->bucket[hour % PAIR_WINDOW_HOURS];

@@ -22,6 +22,7 @@
 #include "conn.h"
 #include "defaults.h"
 #include "hash.h"
+#include "ilist.h"
 #include "intern.h"
 
 struct pair_bucket {
@@ -38,7 +39,8 @@ struct pair {
 	uint32_t	name_id;
 
 	/* table bookkeeping (pair.c only) */
-	uint32_t	hash, hnext, lprev, lnext;
+	uint32_t	hash, hnext;
+	struct ilink	lru;
 
 	/* window */
 	struct pair_bucket bucket[PAIR_WINDOW_HOURS];
