@@ -6,8 +6,8 @@
  * names from it (see the project notes on nDPI 4.2's truncation and
  * reassembly limits).  Per-flow nDPI state comes from a fixed pool and is
  * freed as soon as the label is known or the packet budget is spent, so
- * nDPI never sees bulk data.  A flow that finds the pool empty is labelled
- * from its ports only (counted).
+ * nDPI never sees bulk data.  A flow that finds the pool empty is left
+ * "Unknown" (counted as ndpi.pool_empty).
  */
 #ifndef FAASWATCH_PROTO_NDPI_H
 #define FAASWATCH_PROTO_NDPI_H
@@ -38,8 +38,9 @@ void		 ndpi_ctx_destroy(struct ndpi_ctx *);
 void		 ndpi_ctx_packet(struct ndpi_ctx *, struct flow *f,
 		    const struct packet *pkt);
 
-/* Ends classification of f now (its label is whatever nDPI has, or a guess
- * from ports) and returns its state to the pool.  Idempotent. */
+/* Ends classification of f now (its label is whatever nDPI has, after
+ * ndpi_detection_giveup()'s guess) and returns its state to the pool.
+ * Idempotent. */
 void		 ndpi_ctx_finish(struct ndpi_ctx *, struct flow *f);
 
 /* Writes f's label ("TLS.AmazonAWS") to buf; returns buf. */
