@@ -105,14 +105,15 @@ beacon_ref_eval(const struct beacon_ref_conf *conf, struct pair *p,
 		char src[ECS_IP_LEN];
 
 		snprintf(a->reason, sizeof(a->reason),
-		    "%s made %llu connections to %s%s%s%s in %u distinct hours "
+		    "%s made %llu connections to %s%s%s%s%s%s in %u distinct hours "
 		    "of the last 24 h (%.1f per hour), averaging %llu bytes sent "
 		    "and %llu received per connection: the reference hunting "
 		    "rule fired on %s.",
 		    ecs_ip(a->family, a->src, src),
 		    (unsigned long long)a->connections, domain,
-		    e != NULL ? " (" : "", e != NULL ? e->platform : "",
-		    e != NULL ? ")" : "", a->hours, a->per_hour,
+		    e != NULL ? " [" : "", e != NULL ? e->provider : "",
+		    e != NULL ? " " : "", e != NULL ? e->platform : "",
+		    e != NULL ? "]" : "", a->hours, a->per_hour,
 		    (unsigned long long)a->avg_sent,
 		    (unsigned long long)a->avg_recv,
 		    a->beaconing_likely && a->suspicious_initiator ?

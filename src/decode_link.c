@@ -2,6 +2,7 @@
  * decode_link.c - link layers down to the IP header.
  *
  * Supported: Ethernet II (with 802.3 length frames skipped as non-IP),
+ * PPP (HDLC-framed or not), Cisco HDLC,
  * stacked 802.1Q / 802.1ad / 0x9100 tags up to DECODE_MAX_VLAN, MPLS label
  * stacks up to DECODE_MAX_MPLS (IPv4/IPv6 payload guessed from the first
  * nibble, as routers do), PPPoE session frames carrying IPv4/IPv6, Linux
@@ -195,6 +196,30 @@ decode_ethertype(struct cur *c, uint16_t type, struct packet *pkt,
 	}
 }
 
+/* PPP (RFC 1661/1662): optional address 0xff and control 0x03, then a
+ * protocol field of one or two bytes; IPv4 and IPv6 only. */
+static int
+decode_ppp(struct cur *c, struct packet *pkt, struct decode_stats *st)
+{
+	const uint8_t *p = cur_peek(c);
+	uint16_t proto;
+
+	if (p != NULL && p[0] == 0xff)
+		cur_skip(c, 2);			/* address, control */
+	p = cur_peek(c);
+	if (p != NULL && (p[0] & 0x01))		/* compressed: one byte */
+		proto = cur_u8(c);
+	else
+		proto = cur_u16(c);
+	if (!cur_ok(c))
+		return decode_err(st, DECODE_ERR_LINK_TRUNC);
+	if (proto == PPP_IPV4)
+		return decode_ethertype(c, ETH_IPV4, pkt, st);
+	if (proto == PPP_IPV6)
+		return decode_ethertype(c, ETH_IPV6, pkt, st);
+	return decode_skip(st, DECODE_SKIP_NON_IP);
+}
+
 /* BSD loopback: the address family, in the capturing host's byte order for
  * DLT_NULL and in network order for DLT_LOOP.  Every OS's AF_INET6 value. */
 static int
@@ -335,6 +360,15 @@ decode_link(int dlt, const uint8_t *frame, size_t caplen, struct packet *pkt,
 		/* protocol, reserved, ifindex, ARPHRD, type, addr len, addr */
 		type = cur_u16(&c);
 		cur_skip(&c, 18);
+		if (!cur_ok(&c))
+			return decode_err(st, DECODE_ERR_LINK_TRUNC);
+		return decode_ethertype(&c, type, pkt, st);
+	case DLT_PPP:
+	case DLT_PPP_SERIAL:
+		return decode_ppp(&c, pkt, st);
+	case DLT_C_HDLC:
+		cur_skip(&c, 2);		/* address, control */
+		type = cur_u16(&c);
 		if (!cur_ok(&c))
 			return decode_err(st, DECODE_ERR_LINK_TRUNC);
 		return decode_ethertype(&c, type, pkt, st);

@@ -33,8 +33,9 @@
 						   absorb trailing ACKs */
 
 /* ---- per-flow protocol work ------------------------------------------- */
-/* Packets of a flow handed to the name parsers and nDPI before giving up. */
-#define DISSECT_MAX_PACKETS		24
+/* Packets with payload of a flow handed to the name parsers and nDPI
+ * before giving up (a ClientHello in 16-byte segments takes 27). */
+#define DISSECT_MAX_PACKETS		32
 /* Client first-flight reassembly: bytes kept per flow, buffers in the pool. */
 #define REASM_MAX_BYTES			16384
 #define REASM_POOL_DEFAULT		1024	/* configurable */

@@ -13,6 +13,7 @@
 #include "proto_dns.h"
 #include "proto_http.h"
 #include "proto_ndpi.h"
+#include "proto_quic.h"
 #include "proto_tls.h"
 #include "reasm.h"
 
@@ -20,6 +21,18 @@
 #define D_CLIENT_DONE	0x01	/* stop reading the client's first flight */
 #define D_KIND_TLS	0x02	/* first flight is TLS */
 #define D_KIND_HTTP	0x04	/* first flight is HTTP */
+#define D_KIND_QUIC	0x08	/* a client Initial opened */
+
+/* Client datagrams with long headers tried per QUIC flow. */
+#define QUIC_MAX_DATAGRAMS	8
+
+/* QUIC state of a flow, kept beside its reassembly buffer. */
+struct dissect_quic {
+	struct quic_keys	keys;
+	uint8_t			dcid[QUIC_CID_MAX];	/* keys derive from it */
+	uint8_t			dcid_len;
+	uint8_t			datagrams;
+};
 
 #define DNS_PORT	53
 
@@ -34,6 +47,10 @@ struct dissect {
 	struct ndpi_ctx		*ndpi;
 	struct reasm_pool	*reasm;
 	struct tls_scratch	*tls_scratch;
+	struct quic_ctx		*quic_ctx;
+	struct dissect_quic	*quic;		/* one per reassembly buffer */
+	struct flow		*quic_flow;	/* for the CRYPTO callback */
+	struct quic_info	 quic_info;
 	struct tls_hello	 hello;
 	struct http_req		 http;
 	struct dns_msg		 dns;
@@ -58,7 +75,10 @@ dissect_create(const struct dissect_conf *dc, struct intern *strings,
 	d->ndpi = ndpi_ctx_create(dc->ndpi_pool);
 	d->reasm = reasm_pool_create(dc->reasm_bufs, REASM_MAX_BYTES);
 	d->tls_scratch = tls_scratch_create();
-	if (d->ndpi == NULL || d->reasm == NULL || d->tls_scratch == NULL) {
+	d->quic_ctx = quic_ctx_create();
+	d->quic = calloc(dc->reasm_bufs, sizeof(*d->quic));
+	if (d->ndpi == NULL || d->reasm == NULL || d->tls_scratch == NULL ||
+	    d->quic_ctx == NULL || d->quic == NULL) {
 		dissect_destroy(d);
 		return NULL;
 	}
@@ -73,6 +93,8 @@ dissect_destroy(struct dissect *d)
 	ndpi_ctx_destroy(d->ndpi);
 	reasm_pool_destroy(d->reasm);
 	tls_scratch_destroy(d->tls_scratch);
+	quic_ctx_destroy(d->quic_ctx);
+	free(d->quic);
 	free(d);
 }
 
@@ -179,6 +201,16 @@ dissect_serverless(struct dissect *d, uint32_t name_id)
 	return e;
 }
 
+/* Labels f as k, with nDPI's application for f's name. */
+static void
+dissect_known(struct dissect *d, struct flow *f, enum ndpi_known k)
+{
+	size_t len;
+	const char *name = intern_str(d->strings, f->name_id, &len);
+
+	ndpi_ctx_known(d->ndpi, f, k, name, len);
+}
+
 /* ---- client first flight: TLS and HTTP ------------------------------------ */
 
 static void
@@ -191,13 +223,44 @@ dissect_client_done(struct dissect *d, struct flow *f)
 	}
 }
 
+/* Gives f a reassembly buffer; returns 0, or -1 (counted, f's first flight
+ * given up) when the pool has none to spare. */
+static int
+dissect_buffer(struct dissect *d, struct flow *f, uint64_t now_us)
+{
+	void *victim;
+
+	if (f->reasm_idx != FLOW_NONE)
+		return 0;
+	f->reasm_idx = reasm_get(d->reasm, now_us, f, &victim);
+	if (victim != NULL) {
+		/* a first flight held too long without completing */
+		struct flow *v = victim;
+
+		v->reasm_idx = FLOW_NONE;
+		v->dissect |= D_CLIENT_DONE;
+	}
+	if (f->reasm_idx == FLOW_NONE) {
+		d->st.reasm_pool_empty++;
+		dissect_client_done(d, f);
+		return -1;
+	}
+	memset(&d->quic[f->reasm_idx], 0, sizeof(d->quic[0]));
+	return 0;
+}
+
 static void
-dissect_tls_hello(struct dissect *d, struct flow *f)
+dissect_tls_hello(struct dissect *d, struct flow *f, enum name_source src)
 {
 	const struct tls_hello *h = &d->hello;
+	enum ndpi_known k = src == NAME_SOURCE_QUIC ? NDPI_KNOWN_QUIC :
+	    NDPI_KNOWN_TLS;
 	uint32_t id;
 
-	d->st.tls_hellos++;
+	if (src == NAME_SOURCE_QUIC)
+		d->st.quic_hellos++;
+	else
+		d->st.tls_hellos++;
 	f->tls_version = h->max_version;
 	if (h->ja3[0] != '\0')
 		dissect_set_id(d, &f->ja3_id,
@@ -208,15 +271,16 @@ dissect_tls_hello(struct dissect *d, struct flow *f)
 	if (h->has_alpn && h->alpn_len[0] > 0)
 		dissect_set_id(d, &f->alpn_id, intern_get(d->strings,
 		    (const char *)h->alpn[0], strlen((const char *)h->alpn[0])));
-	if (!h->has_sni || h->sni_too_long) {
+	if (!h->has_sni || h->sni_too_long ||
+	    (id = dissect_intern_raw(d, h->sni, h->sni_len)) == 0) {
 		d->st.tls_no_sni++;
+		ndpi_ctx_known(d->ndpi, f, k, NULL, 0);
 		return;
 	}
-	if ((id = dissect_intern_raw(d, h->sni, h->sni_len)) == 0)
-		return;
 	intern_ref(d->strings, id);
 	dissect_set_id(d, &f->sni_id, id);
-	dissect_set_name(d, f, id, NAME_SOURCE_SNI);
+	dissect_set_name(d, f, id, src);
+	dissect_known(d, f, k);
 }
 
 /*
@@ -244,7 +308,7 @@ dissect_first_flight(struct dissect *d, struct flow *f, const uint8_t *p,
 		switch (tls_parse_stream(p, len, &d->hello, &need,
 		    d->tls_scratch)) {
 		case TLS_OK:
-			dissect_tls_hello(d, f);
+			dissect_tls_hello(d, f, NAME_SOURCE_SNI);
 			return 1;
 		case TLS_MORE:
 			return 0;
@@ -252,7 +316,7 @@ dissect_first_flight(struct dissect *d, struct flow *f, const uint8_t *p,
 			d->st.tls_malformed++;
 			/* the SNI may have been read before the defect */
 			if (d->hello.has_sni)
-				dissect_tls_hello(d, f);
+				dissect_tls_hello(d, f, NAME_SOURCE_SNI);
 			return 1;
 		case TLS_TOO_BIG:
 			d->st.tls_too_big++;
@@ -272,6 +336,8 @@ dissect_first_flight(struct dissect *d, struct flow *f, const uint8_t *p,
 			dissect_set_name(d, f, id, d->http.is_connect ?
 			    NAME_SOURCE_HTTP_CONNECT : NAME_SOURCE_HTTP);
 		}
+		dissect_known(d, f, d->http.is_connect ?
+		    NDPI_KNOWN_HTTP_CONNECT : NDPI_KNOWN_HTTP);
 		return 1;
 	case HTTP_MORE:
 		return 0;
@@ -307,13 +373,8 @@ dissect_client_payload(struct dissect *d, struct flow *f,
 		if (f->dissect & D_CLIENT_DONE)
 			return;
 	}
-	if (f->reasm_idx == FLOW_NONE) {
-		if ((f->reasm_idx = reasm_get(d->reasm)) == FLOW_NONE) {
-			d->st.reasm_pool_empty++;
-			dissect_client_done(d, f);
-			return;
-		}
-	}
+	if (dissect_buffer(d, f, pkt->ts_us) == -1)
+		return;
 	rs = reasm_add(d->reasm, f->reasm_idx, off, pkt->payload,
 	    pkt->payload_len);
 	if (rs == REASM_TOO_SCATTERED) {
@@ -329,6 +390,137 @@ dissect_client_payload(struct dissect *d, struct flow *f,
 	} else if (rs == REASM_BEYOND || contig >= REASM_MAX_BYTES) {
 		d->st.reasm_overflow++;
 		dissect_client_done(d, f);
+	}
+}
+
+/* ---- QUIC ---------------------------------------------------------------- */
+
+static void
+dissect_quic_crypto(void *arg, uint64_t off, const uint8_t *data, size_t len)
+{
+	struct dissect *d = arg;
+	struct flow *f = d->quic_flow;
+
+	if (reasm_add(d->reasm, f->reasm_idx, off, data, len) ==
+	    REASM_TOO_SCATTERED)
+		d->st.reasm_scattered++;
+}
+
+static void
+dissect_quic_remember(struct dissect_quic *q, const uint8_t *cid, size_t len)
+{
+	if (len > QUIC_CID_MAX)
+		return;
+	memcpy(q->dcid, cid, len);
+	q->dcid_len = (uint8_t)len;
+}
+
+/* A client datagram: open its Initials, collect CRYPTO frames by offset,
+ * parse the ClientHello once it is contiguous. */
+static void
+dissect_quic_client(struct dissect *d, struct flow *f,
+    const struct packet *pkt)
+{
+	struct quic_info *info = &d->quic_info;
+	struct dissect_quic *q;
+	enum quic_status rc;
+	const uint8_t *data;
+	size_t contig, need = 0;
+
+	if (f->dissect & D_CLIENT_DONE)
+		return;
+	if (!(pkt->payload[0] & 0x80)) {	/* not a long header */
+		if (!(f->dissect & D_KIND_QUIC))
+			dissect_client_done(d, f);
+		return;
+	}
+	if (dissect_buffer(d, f, pkt->ts_us) == -1)
+		return;
+	q = &d->quic[f->reasm_idx];
+	d->quic_flow = f;
+	d->st.quic_datagrams++;
+	rc = quic_parse_client_datagram(d->quic_ctx, &q->keys,
+	    q->dcid_len > 0 ? q->dcid : NULL, q->dcid_len, pkt->payload,
+	    pkt->payload_len, dissect_quic_crypto, d, info);
+	switch (rc) {
+	case QUIC_OK:
+	case QUIC_PROTOCOL_VIOLATION:
+		if (q->dcid_len == 0 || info->dcid_fallbacks > 0)
+			dissect_quic_remember(q, info->dcid, info->dcid_len);
+		if (!(f->dissect & D_KIND_QUIC)) {
+			f->dissect |= D_KIND_QUIC;
+			ndpi_ctx_known(d->ndpi, f, NDPI_KNOWN_QUIC, NULL, 0);
+		}
+		break;
+	case QUIC_DECRYPT_FAIL:
+		d->st.quic_decrypt_failed++;
+		break;
+	case QUIC_UNKNOWN_VERSION:
+		d->st.quic_unknown_version++;
+		dissect_client_done(d, f);
+		return;
+	case QUIC_NOT_INITIAL:		/* 0-RTT before the Initial */
+		break;
+	default:
+		if (!(f->dissect & D_KIND_QUIC)) {
+			dissect_client_done(d, f);
+			return;
+		}
+		break;
+	}
+	data = reasm_data(d->reasm, f->reasm_idx, &contig);
+	if (contig > 0) {
+		switch (tls_parse_handshake(data, contig, &d->hello, &need,
+		    d->tls_scratch)) {
+		case TLS_OK:
+			dissect_tls_hello(d, f, NAME_SOURCE_QUIC);
+			dissect_client_done(d, f);
+			return;
+		case TLS_MORE:
+			break;
+		case TLS_MALFORMED:
+			d->st.tls_malformed++;
+			if (d->hello.has_sni)
+				dissect_tls_hello(d, f, NAME_SOURCE_QUIC);
+			dissect_client_done(d, f);
+			return;
+		default:
+			dissect_client_done(d, f);
+			return;
+		}
+	}
+	if (++q->datagrams >= QUIC_MAX_DATAGRAMS) {
+		d->st.quic_gave_up++;
+		dissect_client_done(d, f);
+	}
+}
+
+/* A server datagram: a Retry changes the DCID the client's keys derive
+ * from. */
+static void
+dissect_quic_server(struct dissect *d, struct flow *f,
+    const struct packet *pkt)
+{
+	struct quic_info *info = &d->quic_info;
+	struct dissect_quic *q;
+
+	if ((f->dissect & D_CLIENT_DONE) || f->reasm_idx == FLOW_NONE ||
+	    !(pkt->payload[0] & 0x80))
+		return;
+	q = &d->quic[f->reasm_idx];
+	switch (quic_parse_server_datagram(d->quic_ctx,
+	    q->dcid_len > 0 ? q->dcid : NULL, q->dcid_len, pkt->payload,
+	    pkt->payload_len, info)) {
+	case QUIC_RETRY:
+		d->st.quic_retry++;
+		if (info->retry_check != QUIC_RETRY_INVALID)
+			dissect_quic_remember(q, info->scid, info->scid_len);
+		break;
+	case QUIC_VERSION_NEG:
+		d->st.quic_version_neg++;
+		break;
+	default:
+		break;
 	}
 }
 
@@ -414,14 +606,25 @@ void
 dissect_packet(struct dissect *d, struct flow *f, const struct packet *pkt,
     int dir, int created)
 {
-	if (created)
+	if (created) {
 		dissect_name_from_dns(d, f, pkt->ts_us);
+		if (f->port[1] == DNS_PORT || f->port[0] == DNS_PORT)
+			ndpi_ctx_known(d->ndpi, f, NDPI_KNOWN_DNS, NULL, 0);
+	}
+	/* The budget counts packets that carry data: a ClientHello sent in
+	 * tiny segments still fits, a bulk transfer stops costing soon. */
 	if (f->dissect_pkts < DISSECT_MAX_PACKETS) {
-		f->dissect_pkts++;
-		ndpi_ctx_packet(d->ndpi, f, pkt);
-		if (dir == 0 && pkt->proto == IPPROTO_TCP &&
-		    pkt->payload_len > 0)
+		if (pkt->payload_len > 0)
+			f->dissect_pkts++;
+		if (pkt->payload_len > 0 && pkt->proto == IPPROTO_TCP &&
+		    dir == 0)
 			dissect_client_payload(d, f, pkt);
+		else if (pkt->payload_len > 0 && pkt->proto == IPPROTO_UDP &&
+		    f->port[1] != DNS_PORT)
+			(dir == 0 ? dissect_quic_client :
+			    dissect_quic_server)(d, f, pkt);
+		/* nDPI sees only what faaswatch's parsers did not claim */
+		ndpi_ctx_packet(d->ndpi, f, pkt);
 		if (f->dissect_pkts == DISSECT_MAX_PACKETS &&
 		    !(f->dissect & D_CLIENT_DONE)) {
 			if (f->name_id == 0 ||
@@ -438,7 +641,7 @@ dissect_packet(struct dissect *d, struct flow *f, const struct packet *pkt,
 
 struct conn *
 dissect_conn(struct dissect *d, struct flow *f, const char *why,
-    struct conn *c)
+    int want_label, struct conn *c)
 {
 	ndpi_ctx_finish(d->ndpi, f);
 	dissect_name_from_dns(d, f, f->last_us);
@@ -470,7 +673,8 @@ dissect_conn(struct dissect *d, struct flow *f, const char *why,
 	c->alpn = intern_str(d->strings, f->alpn_id, NULL);
 	c->tls_version = f->tls_version;
 	c->serverless = dissect_serverless(d, f->name_id);
-	c->protocol = ndpi_ctx_label(d->ndpi, f, d->label, sizeof(d->label));
+	c->protocol = want_label ? ndpi_ctx_label(d->ndpi, f, d->label,
+	    sizeof(d->label)) : NULL;
 	d->st.named[c->name_source]++;
 	if (c->serverless != NULL)
 		d->st.serverless++;

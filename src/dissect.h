@@ -41,6 +41,14 @@ struct dissect_stats {
 	uint64_t	tls_malformed;
 	uint64_t	tls_too_big;
 	uint64_t	tls_no_sni;
+	/* QUIC */
+	uint64_t	quic_datagrams;		/* client long-header datagrams */
+	uint64_t	quic_hellos;		/* ClientHellos from Initials */
+	uint64_t	quic_decrypt_failed;
+	uint64_t	quic_unknown_version;
+	uint64_t	quic_retry;
+	uint64_t	quic_version_neg;
+	uint64_t	quic_gave_up;		/* datagram cap reached unnamed */
 	/* HTTP */
 	uint64_t	http_requests;
 	uint64_t	http_malformed;
@@ -80,11 +88,12 @@ void		 dissect_packet(struct dissect *, struct flow *f,
 
 /*
  * Fills c from f as the flow ends (why): settles the name, the catalogue
- * match and the nDPI label.  Strings in c are borrowed until
- * dissect_release(f).  Returns c.
+ * match and, if want_label, the nDPI label text (c->protocol; NULL
+ * otherwise).  Strings in c are borrowed until dissect_release(f).
+ * Returns c.
  */
 struct conn	*dissect_conn(struct dissect *, struct flow *f,
-		    const char *why, struct conn *c);
+		    const char *why, int want_label, struct conn *c);
 
 /* Frees f's protocol state and name references. */
 void		 dissect_release(struct dissect *, struct flow *f);

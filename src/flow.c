@@ -35,6 +35,7 @@ struct flow_table {
 	struct iarray	 arr;
 	struct hash_key	 key;
 	uint64_t	 clock_us;
+	uint64_t	 deadline_us;	/* no flow can expire before this */
 	flow_end_fn	*cb;
 	void		*cb_arg;
 	struct flow_stats st;
@@ -64,43 +65,39 @@ flow_table_bytes_per_flow(void)
 
 /* ---- key and hash -------------------------------------------------------- */
 
-struct flow_key {
-	uint8_t		addr[2][16];
-	uint16_t	port[2];
-	uint16_t	vlan;
-	uint8_t		family;
-	uint8_t		proto;
-};
-
-/* Orders the endpoints so both directions hash alike. */
-static void
-flow_key_make(struct flow_key *k, const uint8_t *a, uint16_t pa,
-    const uint8_t *b, uint16_t pb, const struct packet *pkt)
-{
-	int swap;
-
-	memset(k, 0, sizeof(*k));
-	swap = memcmp(a, b, 16);
-	if (swap == 0)
-		swap = pa > pb;
-	else
-		swap = swap > 0;
-	memcpy(k->addr[0], swap ? b : a, 16);
-	memcpy(k->addr[1], swap ? a : b, 16);
-	k->port[0] = swap ? pb : pa;
-	k->port[1] = swap ? pa : pb;
-	k->vlan = pkt->vlan;
-	k->family = pkt->family;
-	k->proto = pkt->proto;
-}
-
+/*
+ * The hash key: both endpoints in a fixed order (so both directions hash
+ * alike), then ports, VLAN, protocol and family, packed so that an IPv4
+ * flow hashes 16 bytes rather than 40.
+ */
 static uint32_t
 flow_hash(const struct flow_table *ft, const struct packet *pkt)
 {
-	struct flow_key k;
+	uint8_t k[2 * 16 + 8];
+	size_t alen = pkt->family == 4 ? 4 : 16, n;
+	const uint8_t *a = pkt->src, *b = pkt->dst;
+	uint16_t pa = pkt->sport, pb = pkt->dport, t;
+	int c = memcmp(a, b, alen);
 
-	flow_key_make(&k, pkt->src, pkt->sport, pkt->dst, pkt->dport, pkt);
-	return (uint32_t)hash_bytes(&ft->key, &k, sizeof(k));
+	if (c > 0 || (c == 0 && pa > pb)) {
+		a = pkt->dst;
+		b = pkt->src;
+		t = pa;
+		pa = pb;
+		pb = t;
+	}
+	memcpy(k, a, alen);
+	memcpy(k + alen, b, alen);
+	n = 2 * alen;
+	k[n++] = (uint8_t)(pa >> 8);
+	k[n++] = (uint8_t)pa;
+	k[n++] = (uint8_t)(pb >> 8);
+	k[n++] = (uint8_t)pb;
+	k[n++] = (uint8_t)(pkt->vlan >> 8);
+	k[n++] = (uint8_t)pkt->vlan;
+	k[n++] = pkt->proto;
+	k[n++] = pkt->family;
+	return (uint32_t)hash_bytes(&ft->key, k, n);
 }
 
 /* Returns 0 (client to server), 1 (reverse) or -1 (not this flow). */
@@ -129,11 +126,23 @@ lru_unlink(struct flow_table *ft, uint32_t i)
 	ilist_unlink(&ft->lru[ft->flows[i].list].l, &ft->arr, i);
 }
 
+/* Lowers the table's next deadline to flow i's on list l. */
+static void
+flow_deadline(struct flow_table *ft, uint32_t i, enum flow_list l)
+{
+	uint64_t d = ft->flows[i].last_us + ft->lru[l].timeout_us;
+
+	if (d < ft->deadline_us)
+		ft->deadline_us = d;
+}
+
 static void
 lru_append(struct flow_table *ft, uint32_t i, enum flow_list list)
 {
 	ft->flows[i].list = (uint8_t)list;
 	ilist_append(&ft->lru[list].l, &ft->arr, i);
+	if (ft->lru[list].l.head == i)	/* a new head sets a deadline */
+		flow_deadline(ft, i, list);
 }
 
 static void
@@ -433,6 +442,12 @@ flow_table_expire(struct flow_table *ft, uint64_t now_us)
 
 	if (now_us > ft->clock_us)
 		ft->clock_us = now_us;
+	/* Most packets come long before any flow can time out: skip the
+	 * pass (and the list heads' cache lines) until the earliest
+	 * deadline.  The cached deadline may be early, never late. */
+	if (ft->clock_us <= ft->deadline_us)
+		return;
+	ft->deadline_us = UINT64_MAX;
 	for (l = 0; l < FLOW_LIST_MAX; l++) {
 		struct flow_lru *lru = &ft->lru[l];
 
@@ -440,6 +455,8 @@ flow_table_expire(struct flow_table *ft, uint64_t now_us)
 		    ft->flows[lru->l.head].last_us + lru->timeout_us <
 		    ft->clock_us)
 			flow_end(ft, lru->l.head, FLOW_END_IDLE);
+		if (lru->l.head != FLOW_NONE)
+			flow_deadline(ft, lru->l.head, (enum flow_list)l);
 	}
 }
 

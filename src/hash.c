@@ -5,6 +5,7 @@
 
 #include <sys/random.h>
 #include <sys/types.h>
+#include <endian.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -23,12 +24,10 @@
 static uint64_t
 load_le64(const uint8_t *p)
 {
-	uint64_t v = 0;
-	int i;
+	uint64_t v;
 
-	for (i = 7; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
+	memcpy(&v, p, sizeof(v));
+	return le64toh(v);
 }
 
 uint64_t

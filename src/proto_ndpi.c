@@ -20,8 +20,9 @@
 /* Packets of one flow handed to nDPI at most. */
 #define NDPI_MAX_PACKETS	16
 
-/* flow->dissect bit: classification finished */
+/* flow->dissect bits: classification finished; labelled by a parser */
 #define NDPI_DONE		0x80
+#define NDPI_KNOWN		0x40
 
 struct ndpi_ctx {
 	struct ndpi_detection_module_struct *mod;
@@ -107,8 +108,10 @@ ndpi_ctx_finish(struct ndpi_ctx *c, struct flow *f)
 	ndpi_protocol p;
 	uint8_t guessed = 0;
 
-	if (f->dissect & NDPI_DONE)
+	if (f->dissect & NDPI_DONE) {
+		ndpi_release(c, f);
 		return;
+	}
 	f->dissect |= NDPI_DONE;
 	if (f->ndpi_idx == FLOW_NONE)
 		return;
@@ -131,6 +134,10 @@ ndpi_ctx_packet(struct ndpi_ctx *c, struct flow *f, const struct packet *pkt)
 	if (f->dissect & NDPI_DONE)
 		return;
 	if (f->ndpi_idx == FLOW_NONE) {
+		/* nDPI decides on payload: a TCP handshake is not worth a
+		 * state from the pool (or its per-flow set-up cost). */
+		if (pkt->payload_len == 0 && f->ndpi_pkts == 0)
+			return;
 		if (f->ndpi_pkts > 0 || c->nfree == 0) {
 			if (f->ndpi_pkts == 0)
 				c->st.pool_empty++;
@@ -154,6 +161,37 @@ ndpi_ctx_packet(struct ndpi_ctx *c, struct flow *f, const struct packet *pkt)
 	    !ndpi_extra_dissection_possible(c->mod, nf)) ||
 	    f->ndpi_pkts >= NDPI_MAX_PACKETS)
 		ndpi_ctx_finish(c, f);
+}
+
+void
+ndpi_ctx_known(struct ndpi_ctx *c, struct flow *f, enum ndpi_known k,
+    const char *name, size_t len)
+{
+	static const uint16_t ids[] = {
+		[NDPI_KNOWN_TLS] = NDPI_PROTOCOL_TLS,
+		[NDPI_KNOWN_QUIC] = NDPI_PROTOCOL_QUIC,
+		[NDPI_KNOWN_DNS] = NDPI_PROTOCOL_DNS,
+		[NDPI_KNOWN_HTTP] = NDPI_PROTOCOL_HTTP,
+		[NDPI_KNOWN_HTTP_CONNECT] = NDPI_PROTOCOL_HTTP_CONNECT,
+	};
+	ndpi_protocol_match_result m;
+	char buf[NAME_MAX_LEN + 1];
+	int app;
+
+	if (!(f->dissect & NDPI_KNOWN))
+		c->st.known++;
+	f->dissect |= NDPI_DONE | NDPI_KNOWN;
+	ndpi_release(c, f);
+	f->ndpi_master = ids[k];
+	f->ndpi_app = ids[k];
+	if (name == NULL || len == 0 || len > NAME_MAX_LEN)
+		return;
+	memcpy(buf, name, len);		/* nDPI wants a writable string */
+	buf[len] = '\0';
+	memset(&m, 0, sizeof(m));
+	app = ndpi_match_string_subprotocol(c->mod, buf, (u_int)len, &m);
+	if (app > 0 && app != ids[k])
+		f->ndpi_app = (uint16_t)app;
 }
 
 const char *

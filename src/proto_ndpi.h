@@ -22,6 +22,7 @@ struct ndpi_ctx;
 
 struct ndpi_ctx_stats {
 	uint64_t	flows;		/* flows that got nDPI state */
+	uint64_t	known;		/* flows labelled from faaswatch's parsers */
 	uint64_t	pool_empty;	/* flows that could not get it */
 	uint64_t	packets;	/* packets handed to nDPI */
 	uint64_t	in_use;		/* states held now */
@@ -42,6 +43,25 @@ void		 ndpi_ctx_packet(struct ndpi_ctx *, struct flow *f,
  * ndpi_detection_giveup()'s guess) and returns its state to the pool.
  * Idempotent. */
 void		 ndpi_ctx_finish(struct ndpi_ctx *, struct flow *f);
+
+/* Protocols faaswatch's own parsers identify. */
+enum ndpi_known {
+	NDPI_KNOWN_TLS,
+	NDPI_KNOWN_QUIC,
+	NDPI_KNOWN_DNS,
+	NDPI_KNOWN_HTTP,
+	NDPI_KNOWN_HTTP_CONNECT,
+};
+
+/*
+ * Labels f as protocol k, which faaswatch's own parser identified, with the
+ * application nDPI associates with name (its host-name rules; NULL or
+ * "" for none), and stops handing f's packets to nDPI.  May be called again
+ * when the name becomes known later (a ClientHello over several QUIC
+ * Initials).
+ */
+void		 ndpi_ctx_known(struct ndpi_ctx *, struct flow *f,
+		    enum ndpi_known k, const char *name, size_t len);
 
 /* Writes f's label ("TLS.AmazonAWS") to buf; returns buf. */
 const char	*ndpi_ctx_label(struct ndpi_ctx *, const struct flow *f,

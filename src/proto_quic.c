@@ -17,7 +17,6 @@
 
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
-#include <openssl/kdf.h>
 #include <openssl/params.h>
 
 #include "cursor.h"
@@ -31,7 +30,8 @@
 #define QUIC_VARINT_MAX		((UINT64_C(1) << 62) - 1)
 
 struct quic_ctx {
-	EVP_KDF_CTX	*kdf;	/* HKDF-SHA256 */
+	EVP_MD		*sha256;	/* fetched once */
+	EVP_MD_CTX	*md;	/* HMAC-SHA256 from two digests: HKDF here */
 	EVP_CIPHER	*ecb_alg;
 	EVP_CIPHER	*gcm_alg;
 	EVP_CIPHER_CTX	*ecb;	/* header protection mask */
@@ -178,21 +178,11 @@ struct quic_ctx *
 quic_ctx_create(void)
 {
 	struct quic_ctx *ctx;
-	EVP_KDF *kdf;
-	OSSL_PARAM p[2];
-	char md[] = "SHA256";
 
 	if ((ctx = calloc(1, sizeof(*ctx))) == NULL)
 		return NULL;
-	if ((kdf = EVP_KDF_fetch(NULL, "HKDF", NULL)) == NULL)
-		goto fail;
-	ctx->kdf = EVP_KDF_CTX_new(kdf);
-	EVP_KDF_free(kdf);
-	if (ctx->kdf == NULL)
-		goto fail;
-	p[0] = OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, md, 0);
-	p[1] = OSSL_PARAM_construct_end();
-	if (EVP_KDF_CTX_set_params(ctx->kdf, p) != 1)
+	if ((ctx->sha256 = EVP_MD_fetch(NULL, "SHA256", NULL)) == NULL ||
+	    (ctx->md = EVP_MD_CTX_new()) == NULL)
 		goto fail;
 	if ((ctx->ecb_alg = EVP_CIPHER_fetch(NULL, "AES-128-ECB", NULL)) ==
 	    NULL ||
@@ -216,7 +206,8 @@ quic_ctx_destroy(struct quic_ctx *ctx)
 {
 	if (ctx == NULL)
 		return;
-	EVP_KDF_CTX_free(ctx->kdf);
+	EVP_MD_CTX_free(ctx->md);
+	EVP_MD_free(ctx->sha256);
 	EVP_CIPHER_CTX_free(ctx->ecb);
 	EVP_CIPHER_CTX_free(ctx->gcm);
 	EVP_CIPHER_free(ctx->ecb_alg);
@@ -224,44 +215,69 @@ quic_ctx_destroy(struct quic_ctx *ctx)
 	free(ctx);
 }
 
-/* HKDF-Extract(salt, ikm) into prk (32 bytes).  Returns 0 or -1. */
+/*
+ * HMAC-SHA256(key, d1 || d2) into out (32 bytes) (RFC 2104: H(K^opad ||
+ * H(K^ipad || m))), on the context's pre-fetched digest: libcrypto's MAC
+ * objects re-initialise far more state per call, and a flow's keys take
+ * five of these.  key_len is at most one block here.  Returns 0 or -1.
+ */
+static int
+quic_hmac(struct quic_ctx *ctx, const uint8_t *key, size_t key_len,
+    const uint8_t *d1, size_t n1, const uint8_t *d2, size_t n2,
+    uint8_t out[QUIC_SECRET_LEN])
+{
+	uint8_t pad[64], inner[QUIC_SECRET_LEN];
+	unsigned int len = 0;
+	size_t i;
+
+	if (key_len > sizeof(pad))
+		return -1;
+	for (i = 0; i < sizeof(pad); i++)
+		pad[i] = (uint8_t)((i < key_len ? key[i] : 0) ^ 0x36);
+	if (EVP_DigestInit_ex2(ctx->md, ctx->sha256, NULL) != 1 ||
+	    EVP_DigestUpdate(ctx->md, pad, sizeof(pad)) != 1 ||
+	    EVP_DigestUpdate(ctx->md, d1, n1) != 1 ||
+	    (n2 > 0 && EVP_DigestUpdate(ctx->md, d2, n2) != 1) ||
+	    EVP_DigestFinal_ex(ctx->md, inner, &len) != 1 ||
+	    len != QUIC_SECRET_LEN)
+		return -1;
+	for (i = 0; i < sizeof(pad); i++)
+		pad[i] = (uint8_t)((i < key_len ? key[i] : 0) ^ 0x5c);
+	if (EVP_DigestInit_ex2(ctx->md, ctx->sha256, NULL) != 1 ||
+	    EVP_DigestUpdate(ctx->md, pad, sizeof(pad)) != 1 ||
+	    EVP_DigestUpdate(ctx->md, inner, sizeof(inner)) != 1 ||
+	    EVP_DigestFinal_ex(ctx->md, out, &len) != 1 ||
+	    len != QUIC_SECRET_LEN)
+		return -1;
+	return 0;
+}
+
+/* HKDF-Extract(salt, ikm) into prk (32 bytes) (RFC 5869 2.2).  Returns 0
+ * or -1. */
 static int
 quic_hkdf_extract(struct quic_ctx *ctx, const uint8_t *salt, size_t salt_len,
     const uint8_t *ikm, size_t ikm_len, uint8_t prk[QUIC_SECRET_LEN])
 {
-	OSSL_PARAM p[4];
-	uint8_t s[QUIC_SALT_LEN], k[QUIC_CID_MAX + 1];
-	int mode = EVP_KDF_HKDF_MODE_EXTRACT_ONLY;
-
-	if (salt_len > sizeof(s) || ikm_len > QUIC_CID_MAX)
+	if (ikm_len > QUIC_CID_MAX)
 		return -1;
-	/* libcrypto takes non-const buffers; copy rather than cast. */
-	memcpy(s, salt, salt_len);
-	if (ikm_len > 0)
-		memcpy(k, ikm, ikm_len);
-	p[0] = OSSL_PARAM_construct_int(OSSL_KDF_PARAM_MODE, &mode);
-	p[1] = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT, s,
-	    salt_len);
-	p[2] = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, k,
-	    ikm_len);
-	p[3] = OSSL_PARAM_construct_end();
-	return EVP_KDF_derive(ctx->kdf, prk, QUIC_SECRET_LEN, p) == 1 ? 0 : -1;
+	return quic_hmac(ctx, salt, salt_len, ikm, ikm_len, NULL, 0, prk);
 }
 
-/* HKDF-Expand-Label(secret, prefix label, "", out_len) (RFC 8446 7.1). */
+/* HKDF-Expand-Label(secret, prefix label, "", out_len) (RFC 8446 7.1).
+ * Every output here is at most one hash long, so HKDF-Expand is the single
+ * block T(1) = HMAC(secret, info || 0x01) (RFC 5869 2.3). */
 static int
 quic_hkdf_expand_label(struct quic_ctx *ctx,
     const uint8_t secret[QUIC_SECRET_LEN], const char *prefix,
     const char *label, uint8_t *out, size_t out_len)
 {
 	static const char tls13[] = "tls13 ";
-	OSSL_PARAM p[4];
-	uint8_t info[64], key[QUIC_SECRET_LEN];
+	static const uint8_t one = 0x01;
+	uint8_t info[64], t[QUIC_SECRET_LEN];
 	size_t lt = sizeof(tls13) - 1, lp = strlen(prefix), ll = strlen(label);
 	size_t n = 0;
-	int mode = EVP_KDF_HKDF_MODE_EXPAND_ONLY;
 
-	if (3 + lt + lp + ll + 1 > sizeof(info) || out_len > 255)
+	if (3 + lt + lp + ll + 1 > sizeof(info) || out_len > QUIC_SECRET_LEN)
 		return -1;
 	info[n++] = (uint8_t)(out_len >> 8);
 	info[n++] = (uint8_t)out_len;
@@ -273,13 +289,10 @@ quic_hkdf_expand_label(struct quic_ctx *ctx,
 	memcpy(info + n, label, ll);
 	n += ll;
 	info[n++] = 0;		/* empty context */
-	memcpy(key, secret, sizeof(key));
-	p[0] = OSSL_PARAM_construct_int(OSSL_KDF_PARAM_MODE, &mode);
-	p[1] = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, key,
-	    sizeof(key));
-	p[2] = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO, info, n);
-	p[3] = OSSL_PARAM_construct_end();
-	return EVP_KDF_derive(ctx->kdf, out, out_len, p) == 1 ? 0 : -1;
+	if (quic_hmac(ctx, secret, QUIC_SECRET_LEN, info, n, &one, 1, t) == -1)
+		return -1;
+	memcpy(out, t, out_len);
+	return 0;
 }
 
 int

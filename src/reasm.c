@@ -6,9 +6,11 @@
  */
 #include "config.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "ilist.h"
 #include "reasm.h"
 
 struct reasm_range {
@@ -19,6 +21,9 @@ struct reasm_buf {
 	struct reasm_range	r[REASM_MAX_RANGES];
 	uint8_t			nr;
 	uint8_t			used;
+	struct ilink		held;		/* in-use list, oldest first */
+	uint64_t		since_us;
+	void			*owner;
 };
 
 struct reasm_pool {
@@ -26,6 +31,8 @@ struct reasm_pool {
 	struct reasm_buf	*bufs;
 	uint32_t		*free_list;
 	size_t			 n, nfree, bufsize;
+	struct ilist		 held;
+	struct iarray		 arr;
 	struct reasm_pool_stats	 st;
 };
 
@@ -53,6 +60,9 @@ reasm_pool_create(size_t nbufs, size_t bufsize)
 		rp->free_list[i] = (uint32_t)(nbufs - 1 - i);
 	rp->nfree = nbufs;
 	rp->st.size = nbufs;
+	ilist_init(&rp->held);
+	rp->arr = (struct iarray){ rp->bufs, sizeof(*rp->bufs),
+	    offsetof(struct reasm_buf, held), 0 /* no hash chains */ };
 	return rp;
 }
 
@@ -68,18 +78,33 @@ reasm_pool_destroy(struct reasm_pool *rp)
 }
 
 uint32_t
-reasm_get(struct reasm_pool *rp)
+reasm_get(struct reasm_pool *rp, uint64_t now_us, void *owner,
+    void **reclaimed_from)
 {
+	struct reasm_buf *b;
 	uint32_t idx;
 
-	if (rp->nfree == 0) {
-		rp->st.empty++;
-		return REASM_NONE;
+	*reclaimed_from = NULL;
+	if (rp->nfree > 0) {
+		idx = rp->free_list[--rp->nfree];
+		rp->st.in_use++;
+	} else {
+		idx = rp->held.head;
+		if (idx == ILIST_NONE ||
+		    now_us < rp->bufs[idx].since_us + REASM_RECLAIM_US) {
+			rp->st.empty++;
+			return REASM_NONE;
+		}
+		*reclaimed_from = rp->bufs[idx].owner;
+		ilist_unlink(&rp->held, &rp->arr, idx);
+		rp->st.reclaimed++;
 	}
-	idx = rp->free_list[--rp->nfree];
-	memset(&rp->bufs[idx], 0, sizeof(rp->bufs[idx]));
-	rp->bufs[idx].used = 1;
-	rp->st.in_use++;
+	b = &rp->bufs[idx];
+	memset(b, 0, sizeof(*b));
+	b->used = 1;
+	b->since_us = now_us;
+	b->owner = owner;
+	ilist_append(&rp->held, &rp->arr, idx);
 	return idx;
 }
 
@@ -89,6 +114,7 @@ reasm_put(struct reasm_pool *rp, uint32_t idx)
 	if (idx >= rp->n || !rp->bufs[idx].used)
 		return;
 	rp->bufs[idx].used = 0;
+	ilist_unlink(&rp->held, &rp->arr, idx);
 	rp->free_list[rp->nfree++] = idx;
 	rp->st.in_use--;
 }

@@ -13,7 +13,10 @@
  * the stream give up (counted by the caller).
  *
  * Buffers come from a fixed pool created at start-up; no allocation happens
- * per packet.
+ * per packet.  A name arrives within a few round trips or not at all, so
+ * when the pool is empty the buffer held longest is taken back from its
+ * owner once it has been held REASM_RECLAIM_US (counted): a flood of
+ * half-sent first flights cannot keep new flows from being named.
  */
 #ifndef FAASWATCH_REASM_H
 #define FAASWATCH_REASM_H
@@ -23,6 +26,7 @@
 
 #define REASM_NONE		UINT32_MAX
 #define REASM_MAX_RANGES	16
+#define REASM_RECLAIM_US	5000000		/* 5 s */
 
 enum reasm_status {
 	REASM_OK,		/* accepted (possibly nothing new) */
@@ -34,15 +38,22 @@ struct reasm_pool;
 
 struct reasm_pool_stats {
 	uint64_t	size, in_use;
-	uint64_t	empty;		/* reasm_get() found no free buffer */
+	uint64_t	empty;		/* reasm_get() found no buffer at all */
+	uint64_t	reclaimed;	/* taken back from an owner */
 };
 
 /* Returns NULL on allocation failure. */
 struct reasm_pool	*reasm_pool_create(size_t nbufs, size_t bufsize);
 void			 reasm_pool_destroy(struct reasm_pool *);
 
-/* A free, empty buffer's index, or REASM_NONE when the pool is empty. */
-uint32_t		 reasm_get(struct reasm_pool *);
+/*
+ * An empty buffer's index for owner (an opaque cookie) at time now_us, or
+ * REASM_NONE when every buffer is in use and none has been held for
+ * REASM_RECLAIM_US.  When a buffer is taken back, *reclaimed_from is set to
+ * its previous owner (else NULL): that owner must forget the index.
+ */
+uint32_t		 reasm_get(struct reasm_pool *, uint64_t now_us,
+			    void *owner, void **reclaimed_from);
 void			 reasm_put(struct reasm_pool *, uint32_t idx);
 
 /* Adds len bytes at stream offset off. */

@@ -240,7 +240,8 @@ sensor_flow_end(void *arg, struct flow *f, enum flow_end why, uint64_t now_us)
 	struct sensor *s = arg;
 	struct conn c;
 
-	dissect_conn(s->dissect, f, flow_end_name(why), &c);
+	dissect_conn(s->dissect, f, flow_end_name(why), s->out_conn != NULL,
+	    &c);
 	sensor_conn(s, &c, now_us);
 	dissect_release(s->dissect, f);
 }

@@ -81,17 +81,26 @@ stats_to_json(const struct stats_snapshot *s, const struct ecs_observer *obs)
 	stats_int(fw, "tls.malformed", s->dissect->tls_malformed);
 	stats_int(fw, "tls.too_big", s->dissect->tls_too_big);
 	stats_int(fw, "tls.no_sni", s->dissect->tls_no_sni);
+	stats_int(fw, "quic.datagrams", s->dissect->quic_datagrams);
+	stats_int(fw, "quic.client_hellos", s->dissect->quic_hellos);
+	stats_int(fw, "quic.decrypt_failed", s->dissect->quic_decrypt_failed);
+	stats_int(fw, "quic.unknown_version", s->dissect->quic_unknown_version);
+	stats_int(fw, "quic.retry", s->dissect->quic_retry);
+	stats_int(fw, "quic.version_negotiation", s->dissect->quic_version_neg);
+	stats_int(fw, "quic.gave_up", s->dissect->quic_gave_up);
 	stats_int(fw, "http.requests", s->dissect->http_requests);
 	stats_int(fw, "http.malformed", s->dissect->http_malformed);
 	stats_int(fw, "reassembly.buffers", s->reasm->size);
 	stats_int(fw, "reassembly.in_use", s->reasm->in_use);
 	stats_int(fw, "reassembly.pool_empty", s->dissect->reasm_pool_empty);
+	stats_int(fw, "reassembly.reclaimed", s->reasm->reclaimed);
 	stats_int(fw, "reassembly.too_scattered", s->dissect->reasm_scattered);
 	stats_int(fw, "reassembly.overflow", s->dissect->reasm_overflow);
 	stats_int(fw, "reassembly.unnamed", s->dissect->first_flight_unnamed);
 	stats_int(fw, "ndpi.flows", s->ndpi->flows);
 	stats_int(fw, "ndpi.packets", s->ndpi->packets);
 	stats_int(fw, "ndpi.pool_empty", s->ndpi->pool_empty);
+	stats_int(fw, "ndpi.labelled_by_parsers", s->ndpi->known);
 
 	stats_int(fw, "dns.responses", s->dissect->dns_responses);
 	stats_int(fw, "dns.truncated", s->dissect->dns_truncated);

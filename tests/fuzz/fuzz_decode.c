@@ -2,8 +2,9 @@
  * fuzz_decode.c - decode_frame() and its stages under hostile bytes.
  *
  * The first input byte picks the link type among those decode_frame()
- * supports (Ethernet, Linux SLL and SLL2, NULL, LOOP, raw IP, IPv4, IPv6)
- * or one it does not (PPP); the rest is the captured frame.  Beyond not
+ * supports (Ethernet, Linux SLL and SLL2, NULL, LOOP, raw IP, IPv4, IPv6,
+ * PPP, Cisco HDLC) or one it does not (USER0); the rest is the captured
+ * frame.  Beyond not
  * crashing or reading past the frame (the fuzzer's buffer ends exactly
  * there), every result is checked against decode.h's contract, and a
  * violation aborts:
@@ -53,7 +54,9 @@ static const int fuzz_dlt[] = {
 	DLT_RAW,		/* 5 */
 	DLT_IPV4,		/* 6 */
 	DLT_IPV6,		/* 7 */
-	DLT_PPP,		/* 8: not supported */
+	DLT_PPP,		/* 8 */
+	DLT_C_HDLC,		/* 9 */
+	DLT_USER0,		/* 10: not supported */
 };
 #define FUZZ_NDLT	(sizeof(fuzz_dlt) / sizeof(fuzz_dlt[0]))
 

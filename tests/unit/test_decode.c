@@ -1236,13 +1236,61 @@ test_raw_ip(void **state)
 	expect_err(&r, -1, DECODE_ERR_LINK_TRUNC);
 }
 
+/* zeek__retry.pcap frame 6 (first 36 bytes): PPP without address and
+ * control, protocol 0x0021, IPv4 193.167.100.100:443 -> 193.167.0.100:42834
+ * UDP (a QUIC server packet). */
+static const uint8_t f_ppp_udp[] = {
+	0x00, 0x21, 0x45, 0x00, 0x00, 0x99, 0x00, 0x00, 0x40, 0x00, 0x3f, 0x11,
+	0x53, 0x3d, 0xc1, 0xa7, 0x64, 0x64, 0xc1, 0xa7, 0x00, 0x64, 0x01, 0xbb,
+	0xa7, 0x52, 0x00, 0x85, 0x6a, 0xde, 0xf0, 0x00, 0x00, 0x00, 0x01, 0x00,
+};
+
+static void
+test_ppp_and_hdlc(void **state)
+{
+	struct frame fr;
+	struct res r;
+
+	(void)state;
+	DECODE(DLT_PPP, f_ppp_udp, &r);
+	assert_int_equal(r.rc, 0);
+	expect_tuple(&r, 4, IPPROTO_UDP, "193.167.100.100", 443,
+	    "193.167.0.100", 42834);
+	/* the same with HDLC address and control bytes */
+	fr.b[0] = 0xff;
+	fr.b[1] = 0x03;
+	memcpy(fr.b + 2, f_ppp_udp, sizeof(f_ppp_udp));
+	fr.len = sizeof(f_ppp_udp) + 2;
+	decode_run(DLT_PPP_SERIAL, fr.b, fr.len, &r);
+	assert_int_equal(r.rc, 0);
+	assert_int_equal(r.pkt.sport, 443);
+	/* Cisco HDLC: address, control, then an EtherType */
+	fr.b[0] = 0x0f;
+	fr.b[1] = 0x00;
+	fr.b[2] = 0x08;
+	fr.b[3] = 0x00;
+	memcpy(fr.b + 4, f_ppp_udp + 2, sizeof(f_ppp_udp) - 2);
+	fr.len = sizeof(f_ppp_udp) + 2;
+	decode_run(DLT_C_HDLC, fr.b, fr.len, &r);
+	assert_int_equal(r.rc, 0);
+	assert_int_equal(r.pkt.dport, 42834);
+	/* a PPP protocol that is not IP; a cut protocol field */
+	fr.b[0] = 0xc0;
+	fr.b[1] = 0x21;			/* LCP */
+	fr.len = 2;
+	decode_run(DLT_PPP, fr.b, fr.len, &r);
+	expect_skip(&r, DECODE_SKIP_NON_IP);
+	decode_run(DLT_PPP, fr.b, 1, &r);
+	expect_err(&r, -1, DECODE_ERR_LINK_TRUNC);
+}
+
 static void
 test_link_unsupported_and_short(void **state)
 {
 	struct res r;
 
 	(void)state;
-	DECODE(DLT_PPP, f_eth_syn, &r);
+	DECODE(DLT_USER0, f_eth_syn, &r);
 	expect_err(&r, -1, DECODE_ERR_LINK_TYPE);
 	DECODE(DLT_IEEE802_11, f_eth_syn, &r);
 	expect_err(&r, -1, DECODE_ERR_LINK_TYPE);
@@ -2271,6 +2319,7 @@ main(void)
 		cmocka_unit_test(test_linux_sll2),
 		cmocka_unit_test(test_null_and_loop),
 		cmocka_unit_test(test_raw_ip),
+		cmocka_unit_test(test_ppp_and_hdlc),
 		cmocka_unit_test(test_link_unsupported_and_short),
 		cmocka_unit_test(test_ipv4_options),
 		cmocka_unit_test(test_ipv4_bad_header),

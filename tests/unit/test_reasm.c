@@ -33,6 +33,9 @@ static const uint8_t client_hello[64] = {
 	0xbd, 0xd0, 0x68, 0x9a,
 };
 
+/* Receives the previous owner of a reclaimed buffer. */
+static void *victim;
+
 static struct reasm_pool *
 pool_new(size_t nbufs, size_t bufsize)
 {
@@ -60,7 +63,7 @@ test_in_order(void **state)
 	size_t n;
 
 	(void)state;
-	idx = reasm_get(rp);
+	idx = reasm_get(rp, 0, NULL, &victim);
 	assert_int_not_equal(idx, REASM_NONE);
 	assert_int_equal(contig_of(rp, idx), 0);
 	assert_int_equal(reasm_extent(rp, idx), 0);
@@ -81,7 +84,7 @@ test_out_of_order(void **state)
 {
 	struct reasm_pool *rp = pool_new(1, 256);
 	const uint8_t *d;
-	uint32_t idx = reasm_get(rp);
+	uint32_t idx = reasm_get(rp, 0, NULL, &victim);
 	size_t n;
 
 	(void)state;
@@ -107,7 +110,7 @@ test_overlap_first_copy_wins(void **state)
 	struct reasm_pool *rp = pool_new(1, 64);
 	uint8_t a[16], b[16], c[16];
 	const uint8_t *d;
-	uint32_t idx = reasm_get(rp);
+	uint32_t idx = reasm_get(rp, 0, NULL, &victim);
 	size_t n;
 
 	(void)state;
@@ -151,7 +154,7 @@ test_beyond_buffer(void **state)
 {
 	struct reasm_pool *rp = pool_new(1, 32);
 	const uint8_t *d;
-	uint32_t idx = reasm_get(rp);
+	uint32_t idx = reasm_get(rp, 0, NULL, &victim);
 	size_t n;
 
 	(void)state;
@@ -174,7 +177,7 @@ test_beyond_buffer(void **state)
 	assert_int_equal(reasm_extent(rp, idx), 32);
 	/* exactly to the end is not beyond */
 	reasm_put(rp, idx);
-	idx = reasm_get(rp);
+	idx = reasm_get(rp, 0, NULL, &victim);
 	assert_int_equal(reasm_add(rp, idx, 16, client_hello, 16), REASM_OK);
 	assert_int_equal(reasm_extent(rp, idx), 32);
 	reasm_pool_destroy(rp);
@@ -185,7 +188,7 @@ test_too_scattered(void **state)
 {
 	struct reasm_pool *rp = pool_new(1, 1024);
 	const uint8_t *d;
-	uint32_t idx = reasm_get(rp);
+	uint32_t idx = reasm_get(rp, 0, NULL, &victim);
 	size_t n;
 	int i;
 
@@ -243,14 +246,14 @@ test_pool_exhaustion_and_reuse(void **state)
 
 	(void)state;
 	assert_int_equal(st->size, 2);
-	a = reasm_get(rp);
-	b = reasm_get(rp);
+	a = reasm_get(rp, 0, NULL, &victim);
+	b = reasm_get(rp, 0, NULL, &victim);
 	assert_int_not_equal(a, REASM_NONE);
 	assert_int_not_equal(b, REASM_NONE);
 	assert_int_not_equal(a, b);
 	assert_int_equal(st->in_use, 2);
-	assert_int_equal(reasm_get(rp), REASM_NONE);
-	assert_int_equal(reasm_get(rp), REASM_NONE);
+	assert_int_equal(reasm_get(rp, 0, NULL, &victim), REASM_NONE);
+	assert_int_equal(reasm_get(rp, 0, NULL, &victim), REASM_NONE);
 	assert_int_equal(st->empty, 2);
 
 	assert_int_equal(reasm_add(rp, a, 0, client_hello, 64), REASM_OK);
@@ -258,7 +261,7 @@ test_pool_exhaustion_and_reuse(void **state)
 	/* a buffer comes back empty */
 	reasm_put(rp, a);
 	assert_int_equal(st->in_use, 1);
-	c = reasm_get(rp);
+	c = reasm_get(rp, 0, NULL, &victim);
 	assert_int_equal(c, a);
 	assert_int_equal(contig_of(rp, c), 0);
 	assert_int_equal(reasm_extent(rp, c), 0);
@@ -271,9 +274,9 @@ test_pool_exhaustion_and_reuse(void **state)
 	reasm_put(rp, 7);
 	reasm_put(rp, REASM_NONE);
 	assert_int_equal(st->in_use, 1);
-	a = reasm_get(rp);
+	a = reasm_get(rp, 0, NULL, &victim);
 	assert_int_not_equal(a, REASM_NONE);
-	assert_int_equal(reasm_get(rp), REASM_NONE);
+	assert_int_equal(reasm_get(rp, 0, NULL, &victim), REASM_NONE);
 	assert_int_equal(st->in_use, 2);
 
 	/* a buffer not in use: nothing added, no data */
@@ -283,6 +286,43 @@ test_pool_exhaustion_and_reuse(void **state)
 	assert_int_equal(reasm_extent(rp, b), 0);
 	assert_int_equal(reasm_add(rp, REASM_NONE, 0, client_hello, 4),
 	    REASM_OK);
+	reasm_pool_destroy(rp);
+}
+
+static void
+test_reclaim_oldest_after_timeout(void **state)
+{
+	struct reasm_pool *rp = pool_new(2, 64);
+	const struct reasm_pool_stats *st = reasm_pool_stats(rp);
+	int owner_a, owner_b, owner_c, owner_d;
+	uint32_t a, b, c, d;
+
+	(void)state;
+	a = reasm_get(rp, 1000000, &owner_a, &victim);
+	assert_null(victim);
+	b = reasm_get(rp, 2000000, &owner_b, &victim);
+	assert_null(victim);
+	assert_int_equal(reasm_add(rp, a, 0, client_hello, 16), REASM_OK);
+	/* both held for less than the reclaim time: nothing to give */
+	c = reasm_get(rp, 1000000 + REASM_RECLAIM_US - 1, &owner_c, &victim);
+	assert_int_equal(c, REASM_NONE);
+	assert_null(victim);
+	assert_int_equal(st->empty, 1);
+	/* the oldest (a) comes back, empty, for its new owner */
+	c = reasm_get(rp, 1000000 + REASM_RECLAIM_US, &owner_c, &victim);
+	assert_int_equal(c, a);
+	assert_ptr_equal(victim, &owner_a);
+	assert_int_equal(contig_of(rp, c), 0);
+	assert_int_equal(st->reclaimed, 1);
+	assert_int_equal(st->in_use, 2);
+	/* the next oldest is b, not the buffer just handed out */
+	d = reasm_get(rp, 2000000 + REASM_RECLAIM_US, &owner_d, &victim);
+	assert_int_equal(d, b);
+	assert_ptr_equal(victim, &owner_b);
+	/* a put buffer leaves the held list: the free one is used first */
+	reasm_put(rp, c);
+	assert_int_equal(reasm_get(rp, 99000000, &owner_a, &victim), c);
+	assert_null(victim);
 	reasm_pool_destroy(rp);
 }
 
@@ -342,7 +382,7 @@ test_random_against_model(void **state)
 
 	(void)state;
 	for (round = 0; round < 300; round++) {
-		uint32_t idx = reasm_get(rp);
+		uint32_t idx = reasm_get(rp, 0, NULL, &victim);
 
 		assert_int_not_equal(idx, REASM_NONE);
 		memset(&m, 0, sizeof(m));
@@ -399,6 +439,7 @@ main(void)
 		cmocka_unit_test(test_beyond_buffer),
 		cmocka_unit_test(test_too_scattered),
 		cmocka_unit_test(test_pool_exhaustion_and_reuse),
+		cmocka_unit_test(test_reclaim_oldest_after_timeout),
 		cmocka_unit_test(test_create_limits),
 		cmocka_unit_test(test_random_against_model),
 	};
