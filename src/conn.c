@@ -111,5 +111,9 @@ conn_to_json(const struct conn *c, const struct ecs_observer *obs)
 	ecs_set_serverless(root, "faaswatch.serverless", c->serverless);
 	ecs_set(root, "faaswatch.established", json_boolean(c->established));
 	ecs_set_str(root, "faaswatch.end_reason", c->end_reason);
+	if (c->sni_partial)
+		ecs_set(root, "faaswatch.sni_partial", json_true());
+	if (c->ech)
+		ecs_set(root, "faaswatch.ech", json_true());
 	return root;
 }

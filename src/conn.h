@@ -48,6 +48,8 @@ struct conn {
 	const char	*sni;			/* on the wire, or NULL */
 	const char	*ja3, *ja4, *alpn;	/* or NULL */
 	uint16_t	 tls_version;		/* highest offered, or 0 */
+	uint8_t		 sni_partial;		/* SNI from an incomplete hello */
+	uint8_t		 ech;			/* sni is an ECH outer name */
 	const struct catalogue_entry *serverless;	/* counted match */
 	const char	*protocol;		/* nDPI label */
 };

@@ -75,6 +75,12 @@ struct packet {
 	size_t		 l3_len;	/* captured IP bytes, <= ip_len */
 	uint32_t	 ip_len;	/* IP total length from the header */
 	uint8_t		 frag_first;	/* first fragment of a fragmented datagram */
+	uint8_t		 is_frag;	/* any fragment: the frag_* fields below */
+	uint8_t		 frag_more;	/* more fragments follow */
+	uint32_t	 frag_id;	/* IPv4 identification / IPv6 fragment id */
+	uint32_t	 frag_off;	/* byte offset of frag_data in the datagram */
+	const uint8_t	*frag_data;	/* fragmentable bytes carried (borrowed) */
+	size_t		 frag_len;
 	uint8_t		 has_l4;	/* sport/dport valid */
 	uint16_t	 sport, dport;
 	uint8_t		 tcp_flags;
@@ -93,6 +99,11 @@ struct packet {
  */
 int	decode_frame(int dlt, const uint8_t *frame, size_t caplen,
 	    uint64_t ts_us, struct packet *pkt, struct decode_stats *st);
+
+/* Decodes a datagram that decode_frag.c reassembled, as decode_frame()
+ * would the frame (pkt keeps its time and VLAN). */
+int	decode_reassembled(const uint8_t *dgram, size_t len,
+	    struct packet *pkt, struct decode_stats *st);
 
 /* Internal stages, exported for their unit tests. */
 int	decode_ip(const uint8_t *p, size_t len, struct packet *pkt,

@@ -66,6 +66,12 @@ decode_ipv4(struct cur *c, struct packet *pkt, struct decode_stats *st)
 	frag = (uint16_t)(hdr[6] << 8 | hdr[7]);
 	if ((frag & 0x3fff) != 0) {		/* MF set or offset != 0 */
 		st->fragments++;
+		pkt->is_frag = 1;
+		pkt->frag_more = (frag & 0x2000) != 0;
+		pkt->frag_id = (uint32_t)hdr[4] << 8 | hdr[5];
+		pkt->frag_off = (uint32_t)(frag & 0x1fff) * 8;
+		pkt->frag_data = hdr + hlen;
+		pkt->frag_len = pkt->l3_len - hlen;
 		if ((frag & 0x1fff) != 0) {
 			st->skip[DECODE_SKIP_FRAGMENT]++;
 			return 1;
@@ -128,14 +134,20 @@ decode_ipv6(struct cur *c, struct packet *pkt, struct decode_stats *st)
 		hlen = cur_u8(&ip);
 		if (nh == IPV6_NH_FRAGMENT) {
 			uint16_t off = cur_u16(&ip);
+			uint32_t id = cur_u32(&ip);
 
-			cur_skip(&ip, 4);	/* identification */
-			if (!cur_ok(&ip) || pkt->frag_first) {
+			if (!cur_ok(&ip) || pkt->is_frag) {
 				/* cut, or a second fragment header */
 				st->err[DECODE_ERR_IPV6_EXT]++;
 				return -1;
 			}
 			st->fragments++;
+			pkt->is_frag = 1;
+			pkt->frag_more = off & 1;
+			pkt->frag_id = id;
+			pkt->frag_off = off & 0xfff8;
+			pkt->frag_data = cur_peek(&ip);
+			pkt->frag_len = cur_left(&ip);
 			if ((off & 0xfff8) != 0) {
 				pkt->proto = next;
 				st->skip[DECODE_SKIP_FRAGMENT]++;

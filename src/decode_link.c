@@ -82,6 +82,7 @@ decode_reset(struct packet *pkt)
 {
 	pkt->has_l4 = 0;
 	pkt->frag_first = 0;
+	pkt->is_frag = 0;
 	pkt->payload = NULL;
 	pkt->payload_len = 0;
 	pkt->tcp_flags = 0;
@@ -305,6 +306,14 @@ decode_vxlan(struct packet *pkt, struct decode_stats *st, int *rc)
 	*rc = cur_ok(&c) ? decode_ethertype(&c, type, pkt, st) :
 	    decode_err(st, DECODE_ERR_LINK_TRUNC);
 	return 1;
+}
+
+int
+decode_reassembled(const uint8_t *dgram, size_t len, struct packet *pkt,
+    struct decode_stats *st)
+{
+	decode_reset(pkt);
+	return decode_ip(dgram, len, pkt, st);
 }
 
 int

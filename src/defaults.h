@@ -23,6 +23,7 @@
 #define DECODE_MAX_MPLS			8	/* MPLS label stack depth */
 #define DECODE_MAX_IPV6_EXT		8	/* IPv6 extension headers */
 #define DECODE_MAX_TUNNEL		2	/* nested GTP-U / VXLAN */
+#define DEFRAG_DATAGRAMS		64	/* UDP datagrams reassembled at once */
 
 /* ---- flow table ------------------------------------------------------- */
 #define FLOW_MAX_DEFAULT		262144	/* flows (configurable) */
@@ -51,6 +52,11 @@
 #define DNS_MAX_CNAME_HOPS		16	/* CNAME chain walk */
 #define DNS_MAX_PTR_HOPS		32	/* compression pointers per name */
 #define DNS_MAX_ANSWERS			64	/* answer RRs looked at per message */
+/* ECH public names remembered from DNS HTTPS records (oldest replaced). */
+#define ECH_PUBLIC_NAMES		256
+/* ECH public names known before any DNS: Cloudflare's, the one real ECH
+ * deployments use today. */
+#define ECH_PUBLIC_BUILTIN		"cloudflare-ech.com"
 
 /* ---- pairs and the reference rule ------------------------------------- */
 #define PAIR_MAX_DEFAULT		65536	/* (source, domain) pairs (configurable) */

@@ -26,12 +26,29 @@
 /* Client datagrams with long headers tried per QUIC flow. */
 #define QUIC_MAX_DATAGRAMS	8
 
-/* QUIC state of a flow, kept beside its reassembly buffer. */
+#define D_DNS_STREAM	0x10	/* the buffer assembles DNS-over-TCP replies */
+#define D_DNS_GAVE_UP	0x20	/* a gap in the DNS-over-TCP stream */
+#define D_SNI_PARTIAL	0x100	/* SNI found in an incomplete ClientHello */
+#define D_ECH		0x200	/* an ECH ClientHello: the SNI is the outer
+				   (public) name */
+
+/* Protocol state of a flow, kept beside its reassembly buffer. */
 struct dissect_quic {
 	struct quic_keys	keys;
 	uint8_t			dcid[QUIC_CID_MAX];	/* keys derive from it */
 	uint8_t			dcid_len;
 	uint8_t			datagrams;
+};
+
+struct dissect_dnstcp {
+	uint32_t		next_seq;	/* next server byte expected */
+	uint32_t		have;		/* bytes of a partial message */
+	uint32_t		skip;		/* bytes of a too-big message left */
+};
+
+union dissect_aux {
+	struct dissect_quic	quic;
+	struct dissect_dnstcp	dns;
 };
 
 #define DNS_PORT	53
@@ -48,18 +65,44 @@ struct dissect {
 	struct reasm_pool	*reasm;
 	struct tls_scratch	*tls_scratch;
 	struct quic_ctx		*quic_ctx;
-	struct dissect_quic	*quic;		/* one per reassembly buffer */
+	union dissect_aux	*aux;		/* one per reassembly buffer */
 	struct flow		*quic_flow;	/* for the CRYPTO callback */
 	struct quic_info	 quic_info;
 	struct tls_hello	 hello;
 	struct http_req		 http;
 	struct dns_msg		 dns;
 	char			 label[64];
+	uint32_t		 ech_public[ECH_PUBLIC_NAMES];	/* intern ids */
+	size_t			 ech_next;
 	struct dissect_stats	 st;
 	/* for the DNS callback */
 	const struct packet	*dns_pkt;
 	uint64_t		 dns_now;
 };
+
+/* Remembers name as an ECH public name (from an ECHConfig in DNS, or built
+ * in), replacing the oldest when full. */
+static void
+dissect_ech_learn(struct dissect *d, const char *name)
+{
+	uint32_t id = intern_get(d->strings, name, strlen(name));
+	size_t slot = d->ech_next % ECH_PUBLIC_NAMES;
+
+	if (id == 0)
+		return;
+	if (intern_flags(d->strings, id) & INTERN_F_ECH_PUBLIC) {
+		intern_unref(d->strings, id);	/* known already */
+		return;
+	}
+	if (d->ech_public[slot] != 0) {
+		intern_set_flags(d->strings, d->ech_public[slot], 0);
+		intern_unref(d->strings, d->ech_public[slot]);
+	}
+	intern_set_flags(d->strings, id, INTERN_F_ECH_PUBLIC);
+	d->ech_public[slot] = id;
+	d->ech_next++;
+	d->st.ech_public_learned++;
+}
 
 struct dissect *
 dissect_create(const struct dissect_conf *dc, struct intern *strings,
@@ -76,25 +119,30 @@ dissect_create(const struct dissect_conf *dc, struct intern *strings,
 	d->reasm = reasm_pool_create(dc->reasm_bufs, REASM_MAX_BYTES);
 	d->tls_scratch = tls_scratch_create();
 	d->quic_ctx = quic_ctx_create();
-	d->quic = calloc(dc->reasm_bufs, sizeof(*d->quic));
+	d->aux = calloc(dc->reasm_bufs, sizeof(*d->aux));
 	if (d->ndpi == NULL || d->reasm == NULL || d->tls_scratch == NULL ||
-	    d->quic_ctx == NULL || d->quic == NULL) {
+	    d->quic_ctx == NULL || d->aux == NULL) {
 		dissect_destroy(d);
 		return NULL;
 	}
+	dissect_ech_learn(d, ECH_PUBLIC_BUILTIN);
 	return d;
 }
 
 void
 dissect_destroy(struct dissect *d)
 {
+	size_t i;
+
 	if (d == NULL)
 		return;
+	for (i = 0; i < ECH_PUBLIC_NAMES; i++)
+		intern_unref(d->strings, d->ech_public[i]);
 	ndpi_ctx_destroy(d->ndpi);
 	reasm_pool_destroy(d->reasm);
 	tls_scratch_destroy(d->tls_scratch);
 	quic_ctx_destroy(d->quic_ctx);
-	free(d->quic);
+	free(d->aux);
 	free(d);
 }
 
@@ -213,13 +261,55 @@ dissect_known(struct dissect *d, struct flow *f, enum ndpi_known k)
 
 /* ---- client first flight: TLS and HTTP ------------------------------------ */
 
+static void	dissect_salvage(struct dissect *, struct flow *);
+
+/* Stops reading f's first flight; an incomplete one is salvaged first. */
 static void
 dissect_client_done(struct dissect *d, struct flow *f)
 {
+	if (!(f->dissect & D_CLIENT_DONE))
+		dissect_salvage(d, f);
 	f->dissect |= D_CLIENT_DONE;
-	if (f->reasm_idx != FLOW_NONE) {
+	if (f->reasm_idx != FLOW_NONE && !(f->dissect & D_DNS_STREAM)) {
 		reasm_put(d->reasm, f->reasm_idx);
 		f->reasm_idx = FLOW_NONE;
+	}
+}
+
+/*
+ * A first flight given up incomplete (a lost segment or Initial, or the
+ * budget spent): count the gap and look for the SNI in the pieces that did
+ * arrive, each piece on its own so no bytes are mixed.
+ */
+static void
+dissect_salvage(struct dissect *d, struct flow *f)
+{
+	const uint8_t *data, *name;
+	size_t contig, start, end, n, i;
+	uint32_t id;
+
+	if (f->reasm_idx == FLOW_NONE || (f->dissect & D_DNS_STREAM) ||
+	    !(f->dissect & (D_KIND_TLS | D_KIND_QUIC)))
+		return;
+	data = reasm_data(d->reasm, f->reasm_idx, &contig);
+	if (reasm_extent(d->reasm, f->reasm_idx) > contig)
+		d->st.reasm_gaps++;
+	if (f->sni_id != 0)
+		return;
+	for (i = 0; reasm_range(d->reasm, f->reasm_idx, i, &start, &end); i++) {
+		if ((n = tls_scan_sni(data + start, end - start, &name)) == 0)
+			continue;
+		if ((id = dissect_intern_raw(d, name, n)) == 0)
+			return;
+		intern_ref(d->strings, id);
+		dissect_set_id(d, &f->sni_id, id);
+		dissect_set_name(d, f, id, f->dissect & D_KIND_QUIC ?
+		    NAME_SOURCE_QUIC : NAME_SOURCE_SNI);
+		f->dissect |= D_SNI_PARTIAL;
+		d->st.sni_partial++;
+		dissect_known(d, f, f->dissect & D_KIND_QUIC ?
+		    NDPI_KNOWN_QUIC : NDPI_KNOWN_TLS);
+		return;
 	}
 }
 
@@ -245,7 +335,7 @@ dissect_buffer(struct dissect *d, struct flow *f, uint64_t now_us)
 		dissect_client_done(d, f);
 		return -1;
 	}
-	memset(&d->quic[f->reasm_idx], 0, sizeof(d->quic[0]));
+	memset(&d->aux[f->reasm_idx], 0, sizeof(d->aux[0]));
 	return 0;
 }
 
@@ -279,6 +369,24 @@ dissect_tls_hello(struct dissect *d, struct flow *f, enum name_source src)
 	}
 	intern_ref(d->strings, id);
 	dissect_set_id(d, &f->sni_id, id);
+	if (f->name_source == NAME_SOURCE_HTTP_CONNECT && f->name_id != 0) {
+		/* a tunnel: the proxy connects where CONNECT said */
+		intern_unref(d->strings, id);
+		return;
+	}
+	if (intern_flags(d->strings, id) & INTERN_F_ECH_PUBLIC) {
+		/* ECH: the SNI is the provider's public name; the real name
+		 * is in the client's own DNS view of this server */
+		f->dissect |= D_ECH;
+		if (f->name_id != 0 && f->name_source == NAME_SOURCE_DNS) {
+			f->name_source = NAME_SOURCE_ECH_DNS;
+			intern_unref(d->strings, id);
+			d->st.ech++;
+			dissect_known(d, f, k);
+			return;
+		}
+		d->st.ech_unnamed++;
+	}
 	dissect_set_name(d, f, id, src);
 	dissect_known(d, f, k);
 }
@@ -294,6 +402,13 @@ dissect_first_flight(struct dissect *d, struct flow *f, const uint8_t *p,
 {
 	size_t need = 0;
 
+	/* after a CONNECT, the tunnel's own first flight */
+	if (f->stream_off > 0) {
+		if (len <= f->stream_off)
+			return 0;
+		p += f->stream_off;
+		len -= f->stream_off;
+	}
 	if (len == 0)
 		return 0;
 	if (!(f->dissect & (D_KIND_TLS | D_KIND_HTTP))) {
@@ -328,7 +443,7 @@ dissect_first_flight(struct dissect *d, struct flow *f, const uint8_t *p,
 	switch (http_parse_request(p, len, &d->http)) {
 	case HTTP_OK:
 		d->st.http_requests++;
-		if (d->http.host[0] != '\0') {
+		if (d->http.host[0] != '\0' && f->stream_off == 0) {
 			uint32_t id = dissect_intern_raw(d,
 			    (const uint8_t *)d->http.host,
 			    strlen(d->http.host));
@@ -338,6 +453,14 @@ dissect_first_flight(struct dissect *d, struct flow *f, const uint8_t *p,
 		}
 		dissect_known(d, f, d->http.is_connect ?
 		    NDPI_KNOWN_HTTP_CONNECT : NDPI_KNOWN_HTTP);
+		if (d->http.is_connect && f->stream_off == 0 &&
+		    d->http.head_len < REASM_MAX_BYTES) {
+			/* read the tunnel's ClientHello too (its SNI and
+			 * fingerprints; the name stays CONNECT's) */
+			f->stream_off = (uint16_t)d->http.head_len;
+			f->dissect &= (uint16_t)~D_KIND_HTTP;
+			return dissect_first_flight(d, f, p, len);
+		}
 		return 1;
 	case HTTP_MORE:
 		return 0;
@@ -436,7 +559,7 @@ dissect_quic_client(struct dissect *d, struct flow *f,
 	}
 	if (dissect_buffer(d, f, pkt->ts_us) == -1)
 		return;
-	q = &d->quic[f->reasm_idx];
+	q = &d->aux[f->reasm_idx].quic;
 	d->quic_flow = f;
 	d->st.quic_datagrams++;
 	rc = quic_parse_client_datagram(d->quic_ctx, &q->keys,
@@ -507,7 +630,7 @@ dissect_quic_server(struct dissect *d, struct flow *f,
 	if ((f->dissect & D_CLIENT_DONE) || f->reasm_idx == FLOW_NONE ||
 	    !(pkt->payload[0] & 0x80))
 		return;
-	q = &d->quic[f->reasm_idx];
+	q = &d->aux[f->reasm_idx].quic;
 	switch (quic_parse_server_datagram(d->quic_ctx,
 	    q->dcid_len > 0 ? q->dcid : NULL, q->dcid_len, pkt->payload,
 	    pkt->payload_len, info)) {
@@ -557,6 +680,7 @@ dissect_dns_message(struct dissect *d, const struct packet *pkt,
     const uint8_t *p, size_t len)
 {
 	enum dns_status rc;
+	size_t i;
 
 	rc = dns_parse_message(p, len, &d->dns);
 	if (!d->dns.qr)
@@ -566,6 +690,9 @@ dissect_dns_message(struct dissect *d, const struct packet *pkt,
 		d->st.dns_truncated++;
 	else if (rc == DNS_MALFORMED)
 		d->st.dns_malformed++;
+	for (i = 0; i < d->dns.an_kept; i++)
+		if (d->dns.an[i].ech_public_name[0] != '\0')
+			dissect_ech_learn(d, d->dns.an[i].ech_public_name);
 	if (!d->dns.has_question || d->dns.qname[0] == '\0')
 		return;
 	d->dns_pkt = pkt;
@@ -573,31 +700,94 @@ dissect_dns_message(struct dissect *d, const struct packet *pkt,
 	dns_for_each_address(&d->dns, dissect_dns_addr, d);
 }
 
+/*
+ * DNS over TCP: the server's byte stream, in order, cut into messages by
+ * their length prefixes; a message split over segments waits in the flow's
+ * buffer.  A gap in the stream (a lost segment) cannot be resynchronised
+ * and ends parsing for the flow (counted); a message larger than the buffer
+ * is skipped (counted).  When the buffer was reclaimed meanwhile, parsing
+ * resumes assuming a segment starts a message (the parser rejects it if not).
+ */
 static void
-dissect_dns(struct dissect *d, const struct packet *pkt)
+dissect_dns_tcp(struct dissect *d, struct flow *f, const struct packet *pkt)
 {
+	struct dissect_dnstcp *ds;
 	struct dns_tcp_frame fr;
 	const uint8_t *p = pkt->payload;
-	size_t len = pkt->payload_len;
+	size_t len = pkt->payload_len, cap = reasm_bufsize(d->reasm), n;
+	uint8_t *buf;
+	int32_t delta;
 
-	if (pkt->proto == IPPROTO_UDP) {
-		dissect_dns_message(d, pkt, p, len);
+	if (f->dissect & D_DNS_GAVE_UP)
+		return;
+	if (f->reasm_idx == FLOW_NONE) {
+		f->dissect |= D_DNS_STREAM | D_CLIENT_DONE;
+		if (dissect_buffer(d, f, pkt->ts_us) == -1)
+			return;
+		d->aux[f->reasm_idx].dns.next_seq = pkt->seq;
+	}
+	ds = &d->aux[f->reasm_idx].dns;
+	buf = reasm_raw(d->reasm, f->reasm_idx);
+	delta = (int32_t)(pkt->seq - ds->next_seq);
+	if (delta < 0) {			/* retransmitted bytes */
+		if ((size_t)-delta >= len)
+			return;
+		p += -delta;
+		len -= (size_t)-delta;
+	} else if (delta > 0) {
+		d->st.dns_tcp_gap++;
+		f->dissect |= D_DNS_GAVE_UP;
+		reasm_put(d->reasm, f->reasm_idx);
+		f->reasm_idx = FLOW_NONE;
 		return;
 	}
-	/* DNS over TCP: the messages that lie whole in this segment. */
+	ds->next_seq += (uint32_t)len;
 	while (len > 0) {
-		enum dns_status rc = dns_tcp_next(p, len, &fr);
-
-		if (rc == DNS_TRUNCATED) {
-			d->st.dns_tcp_partial++;
-			return;
+		if (ds->skip > 0) {
+			n = len < ds->skip ? len : ds->skip;
+			ds->skip -= (uint32_t)n;
+			p += n;
+			len -= n;
+			continue;
 		}
-		if (rc != DNS_OK)
-			return;
-		dissect_dns_message(d, pkt, fr.msg, fr.len);
-		p += fr.used;
-		len -= fr.used;
+		n = cap - ds->have < len ? cap - ds->have : len;
+		memcpy(buf + ds->have, p, n);
+		ds->have += (uint32_t)n;
+		p += n;
+		len -= n;
+		for (;;) {
+			enum dns_status rc = dns_tcp_next(buf, ds->have, &fr);
+
+			if (rc == DNS_OK) {
+				dissect_dns_message(d, pkt, fr.msg, fr.len);
+				memmove(buf, buf + fr.used, ds->have - fr.used);
+				ds->have -= (uint32_t)fr.used;
+				continue;
+			}
+			if (rc == DNS_TRUNCATED && ds->have + fr.need > cap) {
+				/* a message larger than the buffer: drop
+				 * what is held, skip what is still to come */
+				d->st.dns_tcp_too_big++;
+				ds->skip = (uint32_t)fr.need;
+				ds->have = 0;
+			} else if (rc == DNS_MALFORMED) {
+				d->st.dns_malformed++;
+				ds->have = 0;
+			} else if (rc == DNS_TRUNCATED && ds->have > 0) {
+				d->st.dns_tcp_partial++;
+			}
+			break;
+		}
 	}
+}
+
+static void
+dissect_dns(struct dissect *d, struct flow *f, const struct packet *pkt)
+{
+	if (pkt->proto == IPPROTO_UDP)
+		dissect_dns_message(d, pkt, pkt->payload, pkt->payload_len);
+	else
+		dissect_dns_tcp(d, f, pkt);
 }
 
 /* ---- per packet ---------------------------------------------------------- */
@@ -634,7 +824,7 @@ dissect_packet(struct dissect *d, struct flow *f, const struct packet *pkt,
 		}
 	}
 	if (pkt->sport == DNS_PORT && pkt->payload_len > 0)
-		dissect_dns(d, pkt);
+		dissect_dns(d, f, pkt);
 }
 
 /* ---- end of flow --------------------------------------------------------- */
@@ -643,6 +833,8 @@ struct conn *
 dissect_conn(struct dissect *d, struct flow *f, const char *why,
     int want_label, struct conn *c)
 {
+	if (!(f->dissect & D_CLIENT_DONE))
+		dissect_client_done(d, f);
 	ndpi_ctx_finish(d->ndpi, f);
 	dissect_name_from_dns(d, f, f->last_us);
 
@@ -672,6 +864,8 @@ dissect_conn(struct dissect *d, struct flow *f, const char *why,
 	c->ja4 = intern_str(d->strings, f->ja4_id, NULL);
 	c->alpn = intern_str(d->strings, f->alpn_id, NULL);
 	c->tls_version = f->tls_version;
+	c->sni_partial = (f->dissect & D_SNI_PARTIAL) != 0;
+	c->ech = (f->dissect & D_ECH) != 0;
 	c->serverless = dissect_serverless(d, f->name_id);
 	c->protocol = want_label ? ndpi_ctx_label(d->ndpi, f, d->label,
 	    sizeof(d->label)) : NULL;
@@ -685,6 +879,7 @@ void
 dissect_release(struct dissect *d, struct flow *f)
 {
 	ndpi_ctx_finish(d->ndpi, f);
+	f->dissect &= (uint16_t)~D_DNS_STREAM;	/* the buffer goes too */
 	dissect_client_done(d, f);
 	dissect_set_id(d, &f->name_id, 0);
 	dissect_set_id(d, &f->sni_id, 0);

@@ -57,12 +57,20 @@ struct dissect_stats {
 	uint64_t	reasm_scattered;	/* too many holes: gave up */
 	uint64_t	reasm_overflow;		/* needed more than a buffer */
 	uint64_t	first_flight_unnamed;	/* gave up without a name */
+	uint64_t	reasm_gaps;		/* gave up with a hole in it */
+	uint64_t	sni_partial;		/* SNI from an incomplete hello */
+	uint64_t	ech;			/* ECH hellos named through DNS */
+	uint64_t	ech_unnamed;		/* ECH hellos without a DNS name */
+	uint64_t	ech_public_learned;	/* ECH public names known (DNS
+						   HTTPS records, built in) */
 	/* DNS */
 	uint64_t	dns_responses;
 	uint64_t	dns_truncated;
 	uint64_t	dns_malformed;
 	uint64_t	dns_answers;		/* addresses put in the map */
 	uint64_t	dns_tcp_partial;	/* TCP messages across segments */
+	uint64_t	dns_tcp_gap;		/* TCP streams given up on a gap */
+	uint64_t	dns_tcp_too_big;	/* TCP messages over a buffer */
 	/* naming */
 	uint64_t	names_invalid;		/* could not be canonicalised */
 	uint64_t	intern_full;

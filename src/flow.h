@@ -87,9 +87,11 @@ struct flow {
 	uint32_t	sni_id;		/* TLS/QUIC SNI on the wire or 0 */
 	uint32_t	ja3_id, ja4_id, alpn_id;
 	uint16_t	tls_version;
+	uint16_t	stream_off;	/* where the tunnelled stream starts in
+					   the client's (after a CONNECT) */
 	uint16_t	ndpi_master, ndpi_app;
 	uint8_t		name_source;
-	uint8_t		dissect;	/* dissector state bits */
+	uint16_t	dissect;	/* dissector state bits */
 	uint8_t		dissect_pkts;	/* packets handed to dissectors */
 	uint8_t		ndpi_pkts;
 	uint32_t	reasm_idx;	/* first-flight buffer or FLOW_NONE */

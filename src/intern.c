@@ -24,6 +24,7 @@ struct intern_slot {
 	uint32_t	 hash;
 	uint32_t	 hnext;
 	uint32_t	 tag;
+	uint8_t		 flags;
 	struct ilink	 unref;		/* unreferenced FIFO */
 };
 
@@ -163,6 +164,7 @@ intern_get(struct intern *t, const char *s, size_t len)
 	e->refs = 1;
 	e->hash = h;
 	e->tag = INTERN_TAG_UNSET;
+	e->flags = 0;
 	e->unref.prev = e->unref.next = NONE;
 	ichain_insert(&t->buckets[h & (t->nbuckets - 1)], &t->arr, id);
 	t->st.entries++;
@@ -227,6 +229,21 @@ intern_set_tag(struct intern *t, uint32_t id, uint32_t tag)
 {
 	if (id != 0 && id < t->nslots && t->slots[id].s != NULL)
 		t->slots[id].tag = tag;
+}
+
+uint8_t
+intern_flags(const struct intern *t, uint32_t id)
+{
+	if (id == 0 || id >= t->nslots || t->slots[id].s == NULL)
+		return 0;
+	return t->slots[id].flags;
+}
+
+void
+intern_set_flags(struct intern *t, uint32_t id, uint8_t flags)
+{
+	if (id != 0 && id < t->nslots && t->slots[id].s != NULL)
+		t->slots[id].flags = flags;
 }
 
 void

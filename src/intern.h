@@ -52,6 +52,12 @@ const char	*intern_str(const struct intern *, uint32_t id, size_t *len);
 uint32_t	 intern_tag(const struct intern *, uint32_t id);
 void		 intern_set_tag(struct intern *, uint32_t id, uint32_t tag);
 
+/* Flag bits kept with a string (0 when new); the owner of each bit keeps a
+ * reference on the strings it flags. */
+#define INTERN_F_ECH_PUBLIC	0x01	/* an ECH public (outer) name */
+uint8_t		 intern_flags(const struct intern *, uint32_t id);
+void		 intern_set_flags(struct intern *, uint32_t id, uint8_t flags);
+
 /* Drops every cached tag (after the catalogue is replaced). */
 void		 intern_clear_tags(struct intern *);
 

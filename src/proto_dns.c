@@ -197,6 +197,50 @@ dns_type_kept(uint16_t type)
 }
 
 /*
+ * The public_name of the first ECHConfig (version 0xfe0d) in an "ech"
+ * SvcParam's ECHConfigList (draft-ietf-tls-esni, 4): the name a client
+ * puts in the outer ClientHello's SNI.  Lower-cased into out; "" when there
+ * is none or it is not a plain host name.
+ */
+static void
+dns_ech_public_name(struct cur v, char out[DNS_NAME_BUF])
+{
+	struct cur list = cur_vec(&v, 2);
+
+	out[0] = '\0';
+	while (cur_ok(&list) && cur_left(&list) >= 4) {
+		uint16_t version = cur_u16(&list);
+		struct cur cfg = cur_vec(&list, 2), name;
+		size_t i, n;
+
+		if (!cur_ok(&list) || version != 0xfe0d)
+			continue;
+		cur_skip(&cfg, 1 + 2);		/* config_id, kem_id */
+		(void)cur_vec(&cfg, 2);		/* public_key */
+		(void)cur_vec(&cfg, 2);		/* cipher_suites */
+		cur_skip(&cfg, 1);		/* maximum_name_length */
+		name = cur_vec(&cfg, 1);
+		if (!cur_ok(&cfg) || (n = cur_left(&name)) == 0 ||
+		    n >= DNS_NAME_BUF)
+			return;
+		for (i = 0; i < n; i++) {
+			uint8_t ch = cur_u8(&name);
+
+			if (ch >= 'A' && ch <= 'Z')
+				ch = (uint8_t)(ch - 'A' + 'a');
+			if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' &&
+			    ch <= '9') || ch == '-' || ch == '.' || ch == '_')) {
+				out[0] = '\0';
+				return;
+			}
+			out[i] = (char)ch;
+		}
+		out[n] = '\0';
+		return;
+	}
+}
+
+/*
  * SVCB/HTTPS RDATA (RFC 9460, 2.2): priority, an uncompressed TargetName,
  * then SvcParams in strictly increasing key order.  Returns 0, or -1 if the
  * RDATA is unusable (a rejected name counts in *rejected).
@@ -220,12 +264,16 @@ dns_rdata_svcb(const struct cur *msg, struct cur *rd, struct dns_rr *rr,
 		return -1;
 	}
 	while (cur_left(rd) > 0) {
+		struct cur value;
+
 		key = cur_u16(rd);
-		(void)cur_vec(rd, 2);	/* the value: stepped over */
+		value = cur_vec(rd, 2);
 		if (!cur_ok(rd) || (!first && key <= prev))
 			return -1;
-		if (key == DNS_SVC_KEY_ECH)
+		if (key == DNS_SVC_KEY_ECH) {
 			rr->svc_ech = 1;
+			dns_ech_public_name(value, rr->ech_public_name);
+		}
 		prev = key;
 		first = 0;
 	}

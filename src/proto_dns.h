@@ -70,6 +70,9 @@ struct dns_rr {
 	char		target[DNS_NAME_BUF];
 	uint16_t	svc_priority;	/* HTTPS/SVCB: 0 is alias mode */
 	uint8_t		svc_ech;	/* HTTPS/SVCB: an "ech" SvcParam */
+	/* HTTPS/SVCB: the public_name of its first ECHConfig (the outer SNI
+	   of clients using it), lower case; "" when none */
+	char		ech_public_name[DNS_NAME_BUF];
 };
 
 struct dns_msg {

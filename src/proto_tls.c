@@ -930,3 +930,50 @@ tls_parse_handshake(const uint8_t *p, size_t len, struct tls_hello *h,
 	}
 	return tls_parse_message(p, total, h, s);
 }
+
+/* ---- an SNI in a fragment of a ClientHello --------------------------- */
+
+static int
+tls_host_char(uint8_t c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_';
+}
+
+size_t
+tls_scan_sni(const uint8_t *p, size_t len, const uint8_t **name)
+{
+	size_t i, j, n, ext, list;
+	int dot;
+
+	*name = NULL;
+	for (i = 0; len >= 9 && i <= len - 9; i++) {
+		struct cur c;
+
+		if (p[i] != 0 || p[i + 1] != 0)
+			continue;
+		cur_init(&c, p + i + 2, len - i - 2);
+		ext = cur_u16(&c);
+		list = cur_u16(&c);
+		if (cur_u8(&c) != 0)		/* host_name */
+			continue;
+		n = cur_u16(&c);
+		if (!cur_ok(&c) || n == 0 || n > TLS_SNI_MAX ||
+		    list != n + 3 || ext != n + 5 || n > cur_left(&c))
+			continue;
+		dot = 0;
+		for (j = 0; j < n; j++) {
+			uint8_t ch = p[i + 9 + j];
+
+			if (!tls_host_char(ch))
+				break;
+			if (ch == '.' && j > 0 && j + 1 < n)
+				dot = 1;
+		}
+		if (j == n && dot && p[i + 9] != '.' && p[i + 9 + n - 1] != '.') {
+			*name = p + i + 9;
+			return n;
+		}
+	}
+	return 0;
+}

@@ -192,6 +192,17 @@ enum tls_status	tls_parse_stream(const uint8_t *p, size_t len,
 enum tls_status	tls_parse_handshake(const uint8_t *p, size_t len,
 		    struct tls_hello *h, size_t *need, struct tls_scratch *s);
 
+/*
+ * Looks for a server_name extension inside a piece of a ClientHello whose
+ * other parts are missing (a lost QUIC Initial or TCP segment): the exact
+ * shape extension type 0, length L, list length L-2, name type 0, name
+ * length L-5, then that many host name characters (letters, digits, '-',
+ * '.', '_', with a dot inside).  Returns the name's length and points *name
+ * into p, or 0 when no such extension lies whole in p.  Every length must
+ * agree, so a match by chance in random bytes is vanishingly rare.
+ */
+size_t		tls_scan_sni(const uint8_t *p, size_t len, const uint8_t **name);
+
 /* A static name for a status or a defect, for logs and statistics. */
 const char	*tls_status_str(enum tls_status st);
 const char	*tls_defect_str(enum tls_defect d);

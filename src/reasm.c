@@ -202,6 +202,28 @@ reasm_data(const struct reasm_pool *rp, uint32_t idx, size_t *contig)
 	return rp->data + (size_t)idx * rp->bufsize;
 }
 
+int
+reasm_range(const struct reasm_pool *rp, uint32_t idx, size_t i,
+    size_t *start, size_t *end)
+{
+	const struct reasm_buf *b;
+
+	if (idx >= rp->n || !rp->bufs[idx].used || i >= rp->bufs[idx].nr)
+		return 0;
+	b = &rp->bufs[idx];
+	*start = b->r[i].start;
+	*end = b->r[i].end;
+	return 1;
+}
+
+uint8_t *
+reasm_raw(struct reasm_pool *rp, uint32_t idx)
+{
+	if (idx >= rp->n || !rp->bufs[idx].used)
+		return NULL;
+	return rp->data + (size_t)idx * rp->bufsize;
+}
+
 uint64_t
 reasm_extent(const struct reasm_pool *rp, uint32_t idx)
 {

@@ -65,6 +65,16 @@ enum reasm_status	 reasm_add(struct reasm_pool *, uint32_t idx,
 const uint8_t		*reasm_data(const struct reasm_pool *, uint32_t idx,
 			    size_t *contig);
 
+/* The buffer's bytes for a caller that manages them itself (a message
+ * assembler): reasm_bufsize() bytes, borrowed while the buffer is held;
+ * the range bookkeeping is then not used. */
+uint8_t			*reasm_raw(struct reasm_pool *, uint32_t idx);
+
+/* The i-th filled range [*start, *end) of the buffer, in offset order;
+ * returns 0 when there is no such range. */
+int			 reasm_range(const struct reasm_pool *, uint32_t idx,
+			    size_t i, size_t *start, size_t *end);
+
 /* Highest offset + 1 received so far (to tell a gap from "not yet"). */
 uint64_t		 reasm_extent(const struct reasm_pool *, uint32_t idx);
 

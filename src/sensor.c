@@ -3,6 +3,7 @@
  */
 #include "config.h"
 
+#include <netinet/in.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 #include "catalogue.h"
 #include "conn.h"
 #include "decode.h"
+#include "decode_frag.h"
 #include "dissect.h"
 #include "intern.h"
 #include "names.h"
@@ -29,6 +31,7 @@ struct sensor {
 	struct names		*names;
 	struct dissect		*dissect;
 	struct flow_table	*flows;
+	struct defrag		*defrag;
 	struct pair_table	*pairs;
 
 	struct output_json	*outputs[SENSOR_MAX_OUTPUTS];
@@ -125,7 +128,8 @@ sensor_create(const struct sensor_conf *c, char *err, size_t errlen)
 		    "libcrypto or memory)");
 		goto fail;
 	}
-	if ((s->flows = flow_table_create(&c->flow, &s->key, sensor_flow_end,
+	if ((s->defrag = defrag_create(DEFRAG_DATAGRAMS, &s->key)) == NULL ||
+	    (s->flows = flow_table_create(&c->flow, &s->key, sensor_flow_end,
 	    s)) == NULL) {
 		snprintf(err, errlen, "out of memory for %zu flows",
 		    c->flow.max_flows);
@@ -164,6 +168,7 @@ sensor_destroy(struct sensor *s)
 	if (s == NULL)
 		return;
 	flow_table_destroy(s->flows);
+	defrag_destroy(s->defrag);
 	dissect_destroy(s->dissect);
 	pair_table_destroy(s->pairs);
 	names_destroy(s->names);
@@ -272,14 +277,24 @@ sensor_frame(struct sensor *s, int dlt, uint64_t ts_us, const uint8_t *frame,
 {
 	struct packet *pkt = &s->pkt;
 	struct flow *f;
-	int dir, created;
+	int dir, created, rc;
 
 	s->capture.packets++;
 	s->capture.bytes += wirelen;
 	if (s->start_us == 0)
 		s->start_us = ts_us;
 	sensor_clock(s, ts_us);
-	if (decode_frame(dlt, frame, caplen, ts_us, pkt, &s->decode) != 0)
+	rc = decode_frame(dlt, frame, caplen, ts_us, pkt, &s->decode);
+	if (rc >= 0 && pkt->is_frag && pkt->proto == IPPROTO_UDP) {
+		/* UDP fragments (large DNS responses) wait for the rest */
+		const uint8_t *dgram;
+		size_t len;
+
+		if (!defrag_add(s->defrag, pkt, &dgram, &len))
+			return;
+		rc = decode_reassembled(dgram, len, pkt, &s->decode);
+	}
+	if (rc != 0)
 		return;
 	f = flow_table_get(s->flows, pkt, &dir, &created);
 	if (!(f->flags & FLOW_F_REPORTED))
@@ -319,6 +334,7 @@ sensor_write_stats(struct sensor *s, int final)
 	snap.dns = names_stats(s->names);
 	snap.strings = intern_stats(s->strings);
 	snap.pairs = pair_table_stats(s->pairs);
+	snap.defrag = defrag_stats(s->defrag);
 	dissect_pool_stats(s->dissect, &snap.reasm, &snap.ndpi);
 	for (i = 0; i < s->noutputs; i++)
 		snap.output_errors += output_json_stats(s->outputs[i])->errors;

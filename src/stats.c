@@ -52,6 +52,12 @@ stats_to_json(const struct stats_snapshot *s, const struct ecs_observer *obs)
 	stats_int(fw, "decode.udp", s->decode->udp);
 	stats_int(fw, "decode.fragments", s->decode->fragments);
 	stats_int(fw, "decode.ip_cut_by_snaplen", s->decode->ip_cut);
+	stats_int(fw, "decode.defrag.fragments", s->defrag->fragments);
+	stats_int(fw, "decode.defrag.reassembled", s->defrag->reassembled);
+	stats_int(fw, "decode.defrag.timed_out", s->defrag->timed_out);
+	stats_int(fw, "decode.defrag.evicted", s->defrag->evicted);
+	stats_int(fw, "decode.defrag.too_big", s->defrag->too_big);
+	stats_int(fw, "decode.defrag.inconsistent", s->defrag->inconsistent);
 	stats_int(fw, "decode.tunnels.gtpu", s->decode->tunnel_gtp);
 	stats_int(fw, "decode.tunnels.vxlan", s->decode->tunnel_vxlan);
 	for (i = 0; i < DECODE_SKIP_MAX; i++) {
@@ -97,6 +103,11 @@ stats_to_json(const struct stats_snapshot *s, const struct ecs_observer *obs)
 	stats_int(fw, "reassembly.too_scattered", s->dissect->reasm_scattered);
 	stats_int(fw, "reassembly.overflow", s->dissect->reasm_overflow);
 	stats_int(fw, "reassembly.unnamed", s->dissect->first_flight_unnamed);
+	stats_int(fw, "reassembly.gaps", s->dissect->reasm_gaps);
+	stats_int(fw, "tls.sni_from_partial_hello", s->dissect->sni_partial);
+	stats_int(fw, "tls.ech_named_by_dns", s->dissect->ech);
+	stats_int(fw, "tls.ech_unnamed", s->dissect->ech_unnamed);
+	stats_int(fw, "tls.ech_public_names", s->dissect->ech_public_learned);
 	stats_int(fw, "ndpi.flows", s->ndpi->flows);
 	stats_int(fw, "ndpi.packets", s->ndpi->packets);
 	stats_int(fw, "ndpi.pool_empty", s->ndpi->pool_empty);
@@ -106,6 +117,8 @@ stats_to_json(const struct stats_snapshot *s, const struct ecs_observer *obs)
 	stats_int(fw, "dns.truncated", s->dissect->dns_truncated);
 	stats_int(fw, "dns.malformed", s->dissect->dns_malformed);
 	stats_int(fw, "dns.tcp_partial", s->dissect->dns_tcp_partial);
+	stats_int(fw, "dns.tcp_gap", s->dissect->dns_tcp_gap);
+	stats_int(fw, "dns.tcp_too_big", s->dissect->dns_tcp_too_big);
 	stats_int(fw, "dns.answers", s->dissect->dns_answers);
 	stats_int(fw, "dns.cache.entries", s->dns->entries);
 	stats_int(fw, "dns.cache.capacity", s->dns->capacity);

@@ -16,6 +16,7 @@
 #include <jansson.h>
 
 #include "decode.h"
+#include "decode_frag.h"
 #include "dissect.h"
 #include "ecs.h"
 #include "flow.h"
@@ -49,6 +50,7 @@ struct stats_snapshot {
 	const struct names_stats	*dns;
 	const struct intern_stats	*strings;
 	const struct pair_stats		*pairs;
+	const struct defrag_stats	*defrag;
 	uint64_t			 conns;		/* records handed on */
 	uint64_t			 alerts;
 	uint64_t			 alerts_by_rule[4];
