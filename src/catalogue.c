@@ -783,6 +783,28 @@ catalogue_item_match(const struct catalogue_item *it, const char *name,
 	return 1;
 }
 
+static void	catalogue_item_shape(struct catalogue_item *, size_t,
+		    const struct catalogue_shape *);
+
+int
+catalogue_pattern_match(const char *pattern, const char *name, size_t len)
+{
+	char buf[CATALOGUE_PATTERN_MAX + 1];
+	struct catalogue_shape sh;
+	struct catalogue_item it;
+	struct catalogue_labels nl;
+	int plen;
+
+	if (pattern == NULL || (plen = catalogue_pattern_canon(pattern,
+	    strlen(pattern), buf, &sh, NULL, 0)) == -1 ||
+	    catalogue_name_split(name, len, &nl) == -1)
+		return 0;
+	memset(&it, 0, sizeof(it));
+	it.e.pattern = buf;
+	catalogue_item_shape(&it, (size_t)plen, &sh);
+	return catalogue_item_match(&it, name, &nl);
+}
+
 /* Whether a is strictly more specific than b. */
 static int
 catalogue_more_specific(const struct catalogue_item *a,

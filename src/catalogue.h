@@ -184,6 +184,12 @@ const struct catalogue_entry *catalogue_entry_at(const struct catalogue *cat,
 size_t			 catalogue_entry_index(const struct catalogue *cat,
 			    const struct catalogue_entry *e);
 
+/* Whether name (len bytes) matches one pattern of the language above (as
+ * given: it is canonicalised here); an invalid pattern or name matches
+ * nothing.  For lists of patterns outside a catalogue (suppressions). */
+int			 catalogue_pattern_match(const char *pattern,
+			    const char *name, size_t len);
+
 /* Checks one pattern against the language above.  Returns 0, or -1 with a
  * reason in err (may be NULL). */
 int			 catalogue_pattern_check(const char *pattern,

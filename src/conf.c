@@ -38,6 +38,12 @@ enum {
 	OPT_REF_MAX_AVG_RECV,
 	OPT_REF_MIN_PER_HOUR,
 	OPT_OBSERVER_NAME,
+	OPT_SYSLOG,
+	OPT_SYSLOG_REMOTE,
+	OPT_SYSLOG_FACILITY,
+	OPT_SYSLOG_IDENT,
+	OPT_SYSLOG_FORMAT,
+	OPT_SYSLOG_QUEUE,
 };
 
 static const struct option conf_options[] = {
@@ -68,6 +74,12 @@ static const struct option conf_options[] = {
 	{ "ref-max-avg-recv",	required_argument, NULL, OPT_REF_MAX_AVG_RECV },
 	{ "ref-min-per-hour",	required_argument, NULL, OPT_REF_MIN_PER_HOUR },
 	{ "observer-name",	required_argument, NULL, OPT_OBSERVER_NAME },
+	{ "syslog",		no_argument,	   NULL, OPT_SYSLOG },
+	{ "syslog-remote",	required_argument, NULL, OPT_SYSLOG_REMOTE },
+	{ "syslog-facility",	required_argument, NULL, OPT_SYSLOG_FACILITY },
+	{ "syslog-ident",	required_argument, NULL, OPT_SYSLOG_IDENT },
+	{ "syslog-format",	required_argument, NULL, OPT_SYSLOG_FORMAT },
+	{ "syslog-queue",	required_argument, NULL, OPT_SYSLOG_QUEUE },
 	{ "verbose",		no_argument,	   NULL, 'v' },
 	{ "version",		no_argument,	   NULL, 'V' },
 	{ "help",		no_argument,	   NULL, 'h' },
@@ -95,10 +107,18 @@ conf_usage(FILE *fp)
 "  -s, --snaplen N          live snap length (default %d)\n"
 "      --no-promisc         do not put the interface in promiscuous mode\n"
 "      --buffer-size KIB    live capture buffer (default: libpcap's)\n"
-"Output:\n"
-"  -o, --output FILE        alerts (default: stdout); appended to\n"
-"      --connections FILE   one record per finished flow ('-' = stdout)\n"
-"      --stats FILE         statistics records (default: with the alerts)\n"
+"Output (each repeatable; DEST is a file, '-' for stdout, 'syslog:' for\n"
+"syslog(3), or udp://HOST:PORT / tcp://HOST:PORT for remote RFC 5424):\n"
+"  -o, --output DEST        alerts (default: stdout); files are appended to\n"
+"      --connections DEST   one record per finished flow\n"
+"      --stats DEST         statistics records (default: the alerts' files)\n"
+"      --syslog             alerts to syslog(3) too (same as -o syslog:)\n"
+"      --syslog-remote URL  alerts to a remote syslog too (same as -o URL)\n"
+"      --syslog-facility F  syslog facility (default local5)\n"
+"      --syslog-ident NAME  syslog ident / APP-NAME (default faaswatch)\n"
+"      --syslog-format FMT  json (default) or cef\n"
+"      --syslog-queue N     messages queued per remote receiver that is\n"
+"                           down (default %d; beyond, dropped and counted)\n"
 "      --stats-interval S   live statistics every S seconds (default %d;\n"
 "                           0: only at exit)\n"
 "      --observer-name NAME observer.name (default: the host name)\n"
@@ -131,12 +151,30 @@ conf_usage(FILE *fp)
 "\n"
 "Exit status: 0 success, 1 runtime error, 2 usage error.\n"
 "See faaswatch(8).\n",
-	    CAPTURE_SNAPLEN_DEFAULT, STATS_INTERVAL_DEFAULT, FLOW_MAX_DEFAULT,
+	    CAPTURE_SNAPLEN_DEFAULT, OUTPUT_SYSLOG_QUEUE_MSGS,
+	    STATS_INTERVAL_DEFAULT, FLOW_MAX_DEFAULT,
 	    PAIR_MAX_DEFAULT, DNS_MAP_DEFAULT, NAME_INTERN_DEFAULT,
 	    REASM_MAX_BYTES, REASM_POOL_DEFAULT, NDPI_POOL_DEFAULT,
 	    FLOW_TIMEOUT_TCP_DEFAULT, FLOW_TIMEOUT_UDP_DEFAULT,
 	    REF_MIN_CONNECTIONS, REF_MIN_HOURS, REF_MAX_AVG_SENT,
 	    REF_MAX_AVG_RECV, REF_MIN_PER_HOUR);
+}
+
+/* Adds an output destination to a stream; returns 0 or -1. */
+static int
+conf_dest(struct conf *c, enum output_stream s, const char *dest, char *err,
+    size_t errlen)
+{
+	if (dest[0] == '\0') {
+		snprintf(err, errlen, "empty output destination");
+		return -1;
+	}
+	if (output_conf_add(&c->sensor.out, s, dest) == -1) {
+		snprintf(err, errlen, "more than %d destinations for one "
+		    "output", OUTPUT_MAX_DESTS);
+		return -1;
+	}
+	return 0;
 }
 
 /* Parses an unsigned number in [min, max]; returns 0 or -1. */
@@ -223,13 +261,60 @@ conf_parse_args(struct conf *c, int argc, char **argv, char *err,
 			c->capture.buffer_kib = (int)v;
 			break;
 		case 'o':
-			c->sensor.alerts_path = optarg;
+		case OPT_SYSLOG_REMOTE:
+			if (ch == OPT_SYSLOG_REMOTE &&
+			    strncmp(optarg, "udp://", 6) != 0 &&
+			    strncmp(optarg, "tcp://", 6) != 0) {
+				snprintf(err, errlen, "--syslog-remote: '%s' "
+				    "is not udp://HOST:PORT or tcp://HOST:PORT",
+				    optarg);
+				return -1;
+			}
+			if (conf_dest(c, OUTPUT_ALERTS, optarg, err,
+			    errlen) == -1)
+				return -1;
+			break;
+		case OPT_SYSLOG:
+			if (conf_dest(c, OUTPUT_ALERTS, "syslog:", err,
+			    errlen) == -1)
+				return -1;
 			break;
 		case OPT_CONNECTIONS:
-			c->sensor.conn_path = optarg;
+			if (conf_dest(c, OUTPUT_CONNECTIONS, optarg, err,
+			    errlen) == -1)
+				return -1;
 			break;
 		case OPT_STATS:
-			c->sensor.stats_path = optarg;
+			if (conf_dest(c, OUTPUT_STATS, optarg, err,
+			    errlen) == -1)
+				return -1;
+			break;
+		case OPT_SYSLOG_FACILITY:
+			if (output_syslog_facility_parse(optarg,
+			    &c->sensor.out.syslog.facility) == -1) {
+				snprintf(err, errlen, "--syslog-facility: "
+				    "unknown facility '%s'", optarg);
+				return -1;
+			}
+			break;
+		case OPT_SYSLOG_IDENT:
+			c->sensor.out.syslog.ident = optarg;
+			break;
+		case OPT_SYSLOG_FORMAT:
+			if (strcmp(optarg, "json") == 0)
+				c->sensor.out.syslog.format =
+				    OUTPUT_SYSLOG_JSON;
+			else if (strcmp(optarg, "cef") == 0)
+				c->sensor.out.syslog.format = OUTPUT_SYSLOG_CEF;
+			else {
+				snprintf(err, errlen, "--syslog-format: "
+				    "'%s' is not json or cef", optarg);
+				return -1;
+			}
+			break;
+		case OPT_SYSLOG_QUEUE:
+			NUM(1, 10000000);
+			c->sensor.out.syslog.queue_msgs = (size_t)v;
 			break;
 		case OPT_STATS_INTERVAL:
 			NUM(0, 86400);

@@ -17,11 +17,9 @@
 #include "dissect.h"
 #include "intern.h"
 #include "names.h"
-#include "output_json.h"
+#include "output.h"
 #include "pair.h"
 #include "sensor.h"
-
-#define SENSOR_MAX_OUTPUTS	3
 
 struct sensor {
 	struct sensor_conf	 conf;
@@ -34,9 +32,7 @@ struct sensor {
 	struct defrag		*defrag;
 	struct pair_table	*pairs;
 
-	struct output_json	*outputs[SENSOR_MAX_OUTPUTS];
-	int			 noutputs;
-	struct output_json	*out_alerts, *out_conn, *out_stats;
+	struct outputs		*out;
 
 	char			 hostname[256];
 	struct ecs_observer	 obs;
@@ -66,27 +62,27 @@ sensor_conf_defaults(struct sensor_conf *c)
 	c->pairs = PAIR_MAX_DEFAULT;
 	beacon_ref_defaults(&c->ref);
 	c->class_mask = CATALOGUE_MASK_DEFAULT;
-	c->alerts_path = "-";
+	output_syslog_conf_defaults(&c->out.syslog);
 	c->stats_interval = STATS_INTERVAL_DEFAULT;
 }
 
-/* One output per distinct path, shared by the streams that name it. */
-static struct output_json *
-sensor_output(struct sensor *s, const char *path, int flush_each,
-    char *err, size_t errlen)
+/* Alerts default to stdout; statistics to the alerts' files (not to
+ * syslog, whose datagrams a statistics record would not fit). */
+static void
+sensor_default_outputs(struct output_conf *oc)
 {
-	int i;
+	size_t i;
 
-	for (i = 0; i < s->noutputs; i++)
-		if (strcmp(output_json_path(s->outputs[i]), path) == 0)
-			return s->outputs[i];
-	if ((s->outputs[s->noutputs] = output_json_open(path,
-	    flush_each)) == NULL) {
-		snprintf(err, errlen, "cannot open %s: %s", path,
-		    strerror(errno));
-		return NULL;
-	}
-	return s->outputs[s->noutputs++];
+	if (oc->ndest[OUTPUT_ALERTS] == 0)
+		output_conf_add(oc, OUTPUT_ALERTS, "-");
+	if (oc->ndest[OUTPUT_STATS] == 0)
+		for (i = 0; i < oc->ndest[OUTPUT_ALERTS]; i++) {
+			const char *d = oc->dest[OUTPUT_ALERTS][i];
+
+			if (strncmp(d, "syslog", 6) != 0 &&
+			    strstr(d, "://") == NULL)
+				output_conf_add(oc, OUTPUT_STATS, d);
+		}
 }
 
 static void	sensor_flow_end(void *arg, struct flow *f, enum flow_end why,
@@ -136,16 +132,6 @@ sensor_create(const struct sensor_conf *c, char *err, size_t errlen)
 		goto fail;
 	}
 
-	if ((s->out_alerts = sensor_output(s, c->alerts_path, 1, err,
-	    errlen)) == NULL)
-		goto fail;
-	if (c->conn_path != NULL && (s->out_conn = sensor_output(s,
-	    c->conn_path, 0, err, errlen)) == NULL)
-		goto fail;
-	if ((s->out_stats = sensor_output(s, c->stats_path != NULL ?
-	    c->stats_path : c->alerts_path, 1, err, errlen)) == NULL)
-		goto fail;
-
 	if (c->observer_name != NULL)
 		snprintf(s->hostname, sizeof(s->hostname), "%s",
 		    c->observer_name);
@@ -153,6 +139,10 @@ sensor_create(const struct sensor_conf *c, char *err, size_t errlen)
 		s->hostname[0] = '\0';
 	s->obs.name = s->hostname;
 	s->obs.interface = c->interface;
+	sensor_default_outputs(&s->conf.out);
+	if ((s->out = outputs_open(&s->conf.out, s->hostname, err,
+	    errlen)) == NULL)
+		goto fail;
 	s->capture.live = c->interface != NULL;
 	return s;
 fail:
@@ -163,10 +153,11 @@ fail:
 void
 sensor_destroy(struct sensor *s)
 {
-	int i;
-
 	if (s == NULL)
 		return;
+	/* the outputs first: their last flush wants the clock */
+	outputs_close(s->out, s->flows != NULL ?
+	    flow_table_clock(s->flows) : 0);
 	flow_table_destroy(s->flows);
 	defrag_destroy(s->defrag);
 	dissect_destroy(s->dissect);
@@ -174,8 +165,6 @@ sensor_destroy(struct sensor *s)
 	names_destroy(s->names);
 	intern_destroy(s->strings);
 	catalogue_destroy(s->cat);
-	for (i = 0; i < s->noutputs; i++)
-		output_json_close(s->outputs[i]);
 	free(s);
 }
 
@@ -210,7 +199,7 @@ sensor_alert(struct sensor *s, const struct alert *a)
 	s->alerts++;
 	if ((doc = alert_to_json(a, &s->obs)) == NULL)
 		return;
-	output_json_write(s->out_alerts, doc);
+	outputs_write(s->out, OUTPUT_ALERTS, doc, a->ts_us);
 	json_decref(doc);
 }
 
@@ -222,8 +211,9 @@ sensor_conn(struct sensor *s, const struct conn *c, uint64_t now_us)
 	json_t *doc;
 
 	s->conns++;
-	if (s->out_conn != NULL && (doc = conn_to_json(c, &s->obs)) != NULL) {
-		output_json_write(s->out_conn, doc);
+	if (outputs_enabled(s->out, OUTPUT_CONNECTIONS) &&
+	    (doc = conn_to_json(c, &s->obs)) != NULL) {
+		outputs_write(s->out, OUTPUT_CONNECTIONS, doc, now_us);
 		json_decref(doc);
 	}
 	/* the reference rule counts successful connections to catalogue
@@ -245,8 +235,8 @@ sensor_flow_end(void *arg, struct flow *f, enum flow_end why, uint64_t now_us)
 	struct sensor *s = arg;
 	struct conn c;
 
-	dissect_conn(s->dissect, f, flow_end_name(why), s->out_conn != NULL,
-	    &c);
+	dissect_conn(s->dissect, f, flow_end_name(why),
+	    outputs_enabled(s->out, OUTPUT_CONNECTIONS), &c);
 	sensor_conn(s, &c, now_us);
 	dissect_release(s->dissect, f);
 }
@@ -257,6 +247,7 @@ static void
 sensor_clock(struct sensor *s, uint64_t now_us)
 {
 	flow_table_expire(s->flows, now_us);
+	outputs_poll(s->out, flow_table_clock(s->flows));
 	if (s->conf.stats_interval != 0 && s->capture.live) {
 		uint64_t now = flow_table_clock(s->flows);
 
@@ -315,7 +306,6 @@ sensor_write_stats(struct sensor *s, int final)
 {
 	struct stats_snapshot snap;
 	json_t *doc;
-	int i;
 
 	memset(&snap, 0, sizeof(snap));
 	snap.ts_us = flow_table_clock(s->flows);
@@ -336,21 +326,18 @@ sensor_write_stats(struct sensor *s, int final)
 	snap.pairs = pair_table_stats(s->pairs);
 	snap.defrag = defrag_stats(s->defrag);
 	dissect_pool_stats(s->dissect, &snap.reasm, &snap.ndpi);
-	for (i = 0; i < s->noutputs; i++)
-		snap.output_errors += output_json_stats(s->outputs[i])->errors;
+	snap.output_errors = outputs_errors(s->out);
+	snap.outputs = s->out;
 	if ((doc = stats_to_json(&snap, &s->obs)) == NULL)
 		return;
-	output_json_write(s->out_stats, doc);
+	outputs_write(s->out, OUTPUT_STATS, doc, snap.ts_us);
 	json_decref(doc);
 }
 
 void
 sensor_flush(struct sensor *s)
 {
-	int i;
-
-	for (i = 0; i < s->noutputs; i++)
-		output_json_flush(s->outputs[i]);
+	outputs_flush(s->out);
 }
 
 void

@@ -17,6 +17,7 @@
 
 #include "beacon.h"
 #include "flow.h"
+#include "output.h"
 #include "stats.h"
 
 struct sensor_conf {
@@ -29,9 +30,10 @@ struct sensor_conf {
 	struct beacon_ref_conf	ref;
 	const char		*catalogue_path;	/* NULL: built in */
 	unsigned		 class_mask;
-	const char		*alerts_path;		/* "-": stdout */
-	const char		*conn_path;		/* NULL: none */
-	const char		*stats_path;		/* NULL: alerts_path */
+	struct output_conf	 out;		/* destinations per stream;
+						   none for alerts: stdout;
+						   none for statistics: the
+						   alerts' files */
 	const char		*observer_name;		/* NULL: host name */
 	const char		*interface;		/* live capture */
 	uint32_t		 stats_interval;	/* s; 0: only at the end */

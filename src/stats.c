@@ -153,5 +153,8 @@ stats_to_json(const struct stats_snapshot *s, const struct ecs_observer *obs)
 		stats_int(fw, path, s->alerts_by_rule[i]);
 	}
 	stats_int(fw, "outputs.errors", s->output_errors);
+	if (s->outputs != NULL)
+		ecs_set(fw, "outputs.destinations",
+		    outputs_stats_json(s->outputs));
 	return root;
 }

@@ -20,6 +20,7 @@
 #include "dissect.h"
 #include "ecs.h"
 #include "flow.h"
+#include "output.h"
 #include "intern.h"
 #include "names.h"
 #include "pair.h"
@@ -57,6 +58,7 @@ struct stats_snapshot {
 	const char			*rule_names[4];
 	int				 nrules;
 	uint64_t			 output_errors;
+	const struct outputs		*outputs;
 };
 
 /* Returns a new document (caller owns it) or NULL on allocation failure. */

@@ -115,7 +115,7 @@ run_pipeline(const char *path, struct pipe_result *r)
 
 	memset(r, 0, sizeof(*r));
 	sensor_conf_defaults(&sc);
-	sc.alerts_path = "/dev/null";
+	output_conf_add(&sc.out, OUTPUT_ALERTS, "/dev/null");
 	sc.observer_name = "bench";
 	rss0 = rss_kib();
 	t0 = now_s();

@@ -109,8 +109,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		sc.dns_entries = 64;
 		sc.strings = 256;
 		sc.pairs = 64;
-		sc.alerts_path = "/dev/null";
-		sc.conn_path = "/dev/null";
+		output_conf_add(&sc.out, OUTPUT_ALERTS, "/dev/null");
+		output_conf_add(&sc.out, OUTPUT_CONNECTIONS, "/dev/null");
 		sc.observer_name = "fuzz";
 		if ((fuzz_sensor = sensor_create(&sc, err, sizeof(err))) == NULL)
 			abort();
