@@ -12,10 +12,12 @@
 
 #include <jansson.h>
 
+#include "beacon_score.h"
 #include "defaults.h"
 #include "ecs.h"
 
 struct catalogue_entry;
+struct pair_process;
 
 enum alert_severity {
 	ALERT_SEV_LOW,
@@ -28,7 +30,6 @@ struct alert {
 	const char	*rule_id;
 	const char	*rule_name;
 	const char	*rule_version;
-	const char	*rule_description;
 	enum alert_severity severity;
 	enum alert_severity confidence;
 
@@ -50,7 +51,23 @@ struct alert {
 	uint16_t	 ports[PAIR_MAX_PORTS];
 	int		 nports;
 
-	char		 reason[512];	/* event.reason: one sentence */
+	/* every rule that holds for the pair now (faaswatch.rules) */
+	int		 ref_holds, periodic_holds;
+
+	/* the periodicity report (periodicity alerts) */
+	int		 has_periodic;
+	struct score_result score;
+	unsigned	 fleet_size;	/* other sources, same period */
+	int		 fleet;		/* treated as fleet telemetry */
+	uint64_t	 domain_age_us;
+	int		 update;	/* an update of an earlier alert */
+
+	/* the initiating process (endpoint feeds), or NULL */
+	const struct pair_process *process;
+	const char	*endpoint_match;	/* "exact", ..., or NULL */
+	double		 endpoint_share;	/* records matched to it */
+
+	char		 reason[768];	/* event.reason: one sentence */
 };
 
 const char	*alert_severity_str(enum alert_severity);

@@ -8,6 +8,7 @@
 
 #include "conn.h"
 #include "ecs.h"
+#include "enrich_process.h"
 
 static const char *const name_source_names[NAME_SOURCE_MAX] = {
 	[NAME_SOURCE_NONE] = "none",
@@ -38,8 +39,33 @@ tls_version_str(uint16_t v)
 	}
 }
 
+/* process.*, user.*, host.name of the process that made the connection. */
+void
+conn_process_to_json(json_t *root, const struct enrich_process_result *res)
+{
+	const struct enrich_process_info *p = &res->proc;
+	struct ecs_process ep;
+
+	ecs_set_str(root, "faaswatch.endpoint.match",
+	    enrich_match_str(res->match));
+	if (res->match == ENRICH_MATCH_NONE)
+		return;
+	ecs_set_str(root, "faaswatch.endpoint.source",
+	    endpoint_source_str(p->source));
+	ep.name = p->process;
+	ep.executable = p->executable;
+	ep.entity_id = p->entity_id;
+	ep.command_line = p->cmdline;
+	ep.user = p->user;
+	ep.user_domain = p->domain;
+	ep.host = p->host;
+	ep.pid = p->pid;
+	ecs_set_process(root, &ep);
+}
+
 json_t *
-conn_to_json(const struct conn *c, const struct ecs_observer *obs)
+conn_to_json(const struct conn *c, const struct ecs_observer *obs,
+    const struct enrich_process_result *res)
 {
 	json_t *root, *arr;
 	const char *v;
@@ -105,12 +131,16 @@ conn_to_json(const struct conn *c, const struct ecs_observer *obs)
 		    c->tls_version == 0x0300 ? "ssl" : "tls");
 	}
 	ecs_set_observer(root, obs);
+	if (res != NULL)
+		conn_process_to_json(root, res);
 
 	ecs_set_str(root, "faaswatch.name_source",
 	    c->name != NULL ? name_source_str(c->name_source) : NULL);
 	ecs_set_serverless(root, "faaswatch.serverless", c->serverless);
 	ecs_set(root, "faaswatch.established", json_boolean(c->established));
 	ecs_set_str(root, "faaswatch.end_reason", c->end_reason);
+	if (c->checkins > 0)
+		ecs_set_int(root, "faaswatch.checkins", c->checkins);
 	if (c->sni_partial)
 		ecs_set(root, "faaswatch.sni_partial", json_true());
 	if (c->ech)

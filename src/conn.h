@@ -30,7 +30,18 @@ enum name_source {
 
 const char	*name_source_str(enum name_source);
 
+/* A record is a finished flow, or one check-in inside a flow (a burst of
+ * client data after an idle gap; a flow's first check-in starts with the
+ * flow).  The reference rule counts connections; the periodicity engine
+ * counts check-ins.  A flow hands on its check-ins (each with its own
+ * times and bytes) before its connection record. */
+enum conn_kind {
+	CONN_FLOW,
+	CONN_CHECKIN,
+};
+
 struct conn {
+	enum conn_kind	 kind;
 	uint64_t	 start_us, end_us;
 	uint8_t		 family;		/* 4 or 6 */
 	uint8_t		 proto;			/* IPPROTO_TCP / IPPROTO_UDP */
@@ -40,6 +51,8 @@ struct conn {
 	uint64_t	 bytes_up, bytes_down;	/* IP bytes */
 	uint32_t	 pkts_up, pkts_down;
 	uint8_t		 established;		/* server answered */
+	uint16_t	 checkins;		/* CONN_FLOW: check-ins in it;
+						   CONN_CHECKIN: its number */
 	const char	*end_reason;		/* "fin", "rst", "idle", ... */
 
 	uint32_t	 name_id;		/* attributed name, or 0 */
@@ -57,10 +70,17 @@ struct conn {
 #include <jansson.h>
 
 struct ecs_observer;
+struct enrich_process_result;
 
-/* The record as an ECS document (event.kind "event"); the caller owns the
+/* The record as an ECS document (event.kind "event"), with the process
+ * that made it (res; NULL without endpoint feeds); the caller owns the
  * returned object.  NULL on allocation failure. */
 json_t		*conn_to_json(const struct conn *c,
-		    const struct ecs_observer *obs);
+		    const struct ecs_observer *obs,
+		    const struct enrich_process_result *res);
+
+/* Adds the process fields of res to a document (alerts share them). */
+void		 conn_process_to_json(json_t *root,
+		    const struct enrich_process_result *res);
 
 #endif /* FAASWATCH_CONN_H */

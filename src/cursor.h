@@ -150,6 +150,14 @@ cur_u32le(struct cur *c)
 	    (uint32_t)p[1] << 8 | p[0] : 0;
 }
 
+static inline uint64_t
+cur_u64(struct cur *c)
+{
+	uint64_t hi = cur_u32(c);
+
+	return hi << 32 | cur_u32(c);
+}
+
 /* QUIC variable-length integer (RFC 9000, 16). */
 static inline uint64_t
 cur_varint(struct cur *c)

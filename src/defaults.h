@@ -15,8 +15,15 @@
 /* Read timeout for live capture, ms; the loop wakes at least this often to
  * run timers even when no packet arrives. */
 #define CAPTURE_TIMEOUT_MS		250
+#define CAPTURE_REOPEN_MAX_S		60	/* longest wait between reopens */
 /* Live statistics interval, seconds (configurable). */
 #define STATS_INTERVAL_DEFAULT		300
+#define STATE_INTERVAL_DEFAULT		300	/* s between state snapshots */
+/* A snapshot older than the evidence window (first packet after it) is
+ * ignored; so is one taken more than the slack after the first packet. */
+#define STATE_MAX_AGE_US		(24ULL * 3600 * 1000000)
+#define SENSOR_RETIRED_MAX		64	/* catalogue reloads per run */
+#define STATE_CLOCK_SLACK_US		(60ULL * 1000000)
 
 /* ---- decode ----------------------------------------------------------- */
 #define DECODE_MAX_VLAN			4	/* stacked 802.1Q/802.1ad tags */
@@ -58,8 +65,15 @@
  * deployments use today. */
 #define ECH_PUBLIC_BUILTIN		"cloudflare-ech.com"
 
+/* ---- check-ins --------------------------------------------------------- */
+/* Inside one connection, client data after this much silence (both ways)
+ * starts a new check-in: keep-alive, HTTP/2 and QUIC beacons. */
+#define CHECKIN_IDLE_US			500000ULL	/* 0.5 s */
+
 /* ---- pairs and the reference rule ------------------------------------- */
 #define PAIR_MAX_DEFAULT		65536	/* (source, domain) pairs (configurable) */
+#define PAIR_HEAVY_DEFAULT		16384	/* of them with a history (configurable) */
+#define FLEET_DOMAINS_DEFAULT		16384	/* domains with fleet context (configurable) */
 #define PAIR_WINDOW_HOURS		24	/* sliding window, hour buckets */
 #define PAIR_MAX_PORTS			8	/* remote ports remembered per pair */
 

@@ -75,6 +75,8 @@ struct dissect {
 	uint32_t		 ech_public[ECH_PUBLIC_NAMES];	/* intern ids */
 	size_t			 ech_next;
 	struct dissect_stats	 st;
+	dissect_checkin_fn	*checkin_fn;
+	void			*checkin_arg;
 	/* for the DNS callback */
 	const struct packet	*dns_pkt;
 	uint64_t		 dns_now;
@@ -144,6 +146,13 @@ dissect_destroy(struct dissect *d)
 	quic_ctx_destroy(d->quic_ctx);
 	free(d->aux);
 	free(d);
+}
+
+void
+dissect_set_checkin(struct dissect *d, dissect_checkin_fn *fn, void *arg)
+{
+	d->checkin_fn = fn;
+	d->checkin_arg = arg;
 }
 
 void
@@ -790,12 +799,93 @@ dissect_dns(struct dissect *d, struct flow *f, const struct packet *pkt)
 		dissect_dns_tcp(d, f, pkt);
 }
 
+/* ---- check-ins ---------------------------------------------------------- */
+
+/* The record fields a flow and its check-ins share. */
+static void
+dissect_fill(struct dissect *d, struct flow *f, struct conn *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->family = f->family;
+	c->proto = f->proto;
+	memcpy(c->src, f->addr[0], 16);
+	memcpy(c->dst, f->addr[1], 16);
+	c->sport = f->port[0];
+	c->dport = f->port[1];
+	c->vlan = f->vlan;
+	c->established = f->proto == IPPROTO_TCP ?
+	    (f->flags & FLOW_F_SYNACK) || (f->flags & FLOW_F_REPLIED) :
+	    (f->flags & FLOW_F_REPLIED) != 0;
+	c->name_id = f->name_id;
+	c->name = intern_str(d->strings, f->name_id, NULL);
+	c->name_source = f->name_id != 0 ? f->name_source : NAME_SOURCE_NONE;
+	c->sni = intern_str(d->strings, f->sni_id, NULL);
+	c->ja3 = intern_str(d->strings, f->ja3_id, NULL);
+	c->ja4 = intern_str(d->strings, f->ja4_id, NULL);
+	c->alpn = intern_str(d->strings, f->alpn_id, NULL);
+	c->tls_version = f->tls_version;
+	c->sni_partial = (f->dissect & D_SNI_PARTIAL) != 0;
+	c->ech = (f->dissect & D_ECH) != 0;
+	c->serverless = dissect_serverless(d, f->name_id);
+}
+
+/* Hands on f's current check-in, if any, completed at now_us. */
+static void
+dissect_checkin_end(struct dissect *d, struct flow *f, uint64_t now_us)
+{
+	struct conn c;
+
+	if (f->burst_us == 0)
+		return;
+	if (f->bursts < UINT16_MAX)
+		f->bursts++;
+	if (d->checkin_fn != NULL) {
+		dissect_fill(d, f, &c);
+		c.kind = CONN_CHECKIN;
+		c.start_us = f->burst_us;
+		c.end_us = f->burst_last_us;
+		c.bytes_up = f->burst_up;
+		c.bytes_down = f->burst_down;
+		c.checkins = f->bursts;
+		d->checkin_fn(d->checkin_arg, &c, now_us);
+	}
+	f->burst_us = 0;
+	f->burst_up = f->burst_down = 0;
+}
+
+/*
+ * Check-ins inside a flow: client data after CHECKIN_IDLE_US of silence
+ * ends the current check-in and starts the next; every packet's bytes go to
+ * the current one.  The first starts with the flow.
+ */
+static void
+dissect_checkin_packet(struct dissect *d, struct flow *f,
+    const struct packet *pkt, int dir)
+{
+	if (pkt->payload_len > 0 && dir == 0 && f->burst_us != 0 &&
+	    pkt->ts_us >= f->burst_last_us + CHECKIN_IDLE_US)
+		dissect_checkin_end(d, f, pkt->ts_us);
+	if (f->burst_us == 0) {
+		if (pkt->payload_len == 0 && f->bursts > 0)
+			return;		/* an ACK between check-ins */
+		f->burst_us = f->bursts == 0 ? f->first_us : pkt->ts_us;
+		f->burst_last_us = pkt->ts_us;
+	}
+	if (pkt->payload_len > 0)
+		f->burst_last_us = pkt->ts_us;
+	if (dir == 0)
+		f->burst_up += pkt->ip_len;
+	else
+		f->burst_down += pkt->ip_len;
+}
+
 /* ---- per packet ---------------------------------------------------------- */
 
 void
 dissect_packet(struct dissect *d, struct flow *f, const struct packet *pkt,
     int dir, int created)
 {
+	dissect_checkin_packet(d, f, pkt, dir);
 	if (created) {
 		dissect_name_from_dns(d, f, pkt->ts_us);
 		if (f->port[1] == DNS_PORT || f->port[0] == DNS_PORT)
@@ -837,36 +927,18 @@ dissect_conn(struct dissect *d, struct flow *f, const char *why,
 		dissect_client_done(d, f);
 	ndpi_ctx_finish(d->ndpi, f);
 	dissect_name_from_dns(d, f, f->last_us);
+	dissect_checkin_end(d, f, f->last_us);
 
-	memset(c, 0, sizeof(*c));
+	dissect_fill(d, f, c);
+	c->kind = CONN_FLOW;
 	c->start_us = f->first_us;
 	c->end_us = f->last_us;
-	c->family = f->family;
-	c->proto = f->proto;
-	memcpy(c->src, f->addr[0], 16);
-	memcpy(c->dst, f->addr[1], 16);
-	c->sport = f->port[0];
-	c->dport = f->port[1];
-	c->vlan = f->vlan;
 	c->bytes_up = f->bytes[0];
 	c->bytes_down = f->bytes[1];
 	c->pkts_up = f->pkts[0];
 	c->pkts_down = f->pkts[1];
-	c->established = f->proto == IPPROTO_TCP ?
-	    (f->flags & FLOW_F_SYNACK) || (f->flags & FLOW_F_REPLIED) :
-	    (f->flags & FLOW_F_REPLIED) != 0;
 	c->end_reason = why;
-	c->name_id = f->name_id;
-	c->name = intern_str(d->strings, f->name_id, NULL);
-	c->name_source = f->name_id != 0 ? f->name_source : NAME_SOURCE_NONE;
-	c->sni = intern_str(d->strings, f->sni_id, NULL);
-	c->ja3 = intern_str(d->strings, f->ja3_id, NULL);
-	c->ja4 = intern_str(d->strings, f->ja4_id, NULL);
-	c->alpn = intern_str(d->strings, f->alpn_id, NULL);
-	c->tls_version = f->tls_version;
-	c->sni_partial = (f->dissect & D_SNI_PARTIAL) != 0;
-	c->ech = (f->dissect & D_ECH) != 0;
-	c->serverless = dissect_serverless(d, f->name_id);
+	c->checkins = f->bursts;
 	c->protocol = want_label ? ndpi_ctx_label(d->ndpi, f, d->label,
 	    sizeof(d->label)) : NULL;
 	d->st.named[c->name_source]++;

@@ -29,6 +29,11 @@
 
 struct dissect;
 
+/* Receives each check-in record as it completes (strings borrowed for the
+ * call); now_us is the packet time that completed it. */
+typedef void dissect_checkin_fn(void *arg, const struct conn *c,
+    uint64_t now_us);
+
 struct dissect_conf {
 	size_t		reasm_bufs;	/* first-flight buffers */
 	size_t		ndpi_pool;	/* flows classified by nDPI at once */
@@ -84,6 +89,10 @@ struct dissect	*dissect_create(const struct dissect_conf *dc,
 		    struct intern *strings, struct names *names,
 		    const struct catalogue *cat);
 void		 dissect_destroy(struct dissect *);
+
+/* Sets the check-in receiver (none by default). */
+void		 dissect_set_checkin(struct dissect *, dissect_checkin_fn *fn,
+		    void *arg);
 
 /* Replaces the borrowed catalogue (and forgets cached verdicts). */
 void		 dissect_set_catalogue(struct dissect *,

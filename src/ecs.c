@@ -77,6 +77,20 @@ ecs_set_str(json_t *root, const char *path, const char *s)
 }
 
 void
+ecs_set_process(json_t *root, const struct ecs_process *p)
+{
+	ecs_set_str(root, "process.name", p->name);
+	ecs_set_str(root, "process.executable", p->executable);
+	if (p->pid != 0)
+		ecs_set_int(root, "process.pid", p->pid);
+	ecs_set_str(root, "process.entity_id", p->entity_id);
+	ecs_set_str(root, "process.command_line", p->command_line);
+	ecs_set_str(root, "user.name", p->user);
+	ecs_set_str(root, "user.domain", p->user_domain);
+	ecs_set_str(root, "host.name", p->host);
+}
+
+void
 ecs_set_int(json_t *root, const char *path, long long v)
 {
 	ecs_set(root, path, json_integer(v));
@@ -103,11 +117,9 @@ ecs_set_observer(json_t *root, const struct ecs_observer *obs)
 {
 	ecs_set_str(root, "observer.type", "sensor");
 	ecs_set_str(root, "observer.product", "faaswatch");
-	ecs_set_str(root, "observer.vendor", "faaswatch");
 	ecs_set_str(root, "observer.version", PACKAGE_VERSION);
 	if (obs != NULL) {
 		ecs_set_str(root, "observer.name", obs->name);
-		ecs_set_str(root, "observer.hostname", obs->name);
 		ecs_set_str(root, "observer.ingress.interface.name",
 		    obs->interface);
 	}

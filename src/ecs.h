@@ -43,6 +43,17 @@ void	 ecs_set_ip(json_t *root, const char *path, int family,
 /* observer.* and the document's event.kind. */
 void	 ecs_set_observer(json_t *root, const struct ecs_observer *obs);
 
+/* The initiating process as ECS has it; NULL or "" strings and a zero pid
+ * are left out. */
+struct ecs_process {
+	const char	*name, *executable, *entity_id, *command_line;
+	const char	*user, *user_domain, *host;
+	uint32_t	 pid;
+};
+
+/* process.*, user.name, user.domain and host.name. */
+void	 ecs_set_process(json_t *root, const struct ecs_process *p);
+
 struct catalogue_entry;
 
 /* The catalogue entry a name matched (provider, platform, class, pattern)

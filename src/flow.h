@@ -95,6 +95,11 @@ struct flow {
 	uint8_t		dissect_pkts;	/* packets handed to dissectors */
 	uint8_t		ndpi_pkts;
 	uint32_t	reasm_idx;	/* first-flight buffer or FLOW_NONE */
+	/* check-ins inside the flow (dissect.c) */
+	uint64_t	burst_us;	/* start of the current one, 0: none */
+	uint64_t	burst_last_us;	/* its latest data packet */
+	uint32_t	burst_up, burst_down;	/* its IP bytes */
+	uint16_t	bursts;		/* check-ins already handed on */
 	uint32_t	ndpi_idx;	/* nDPI state or FLOW_NONE */
 };
 

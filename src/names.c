@@ -146,6 +146,29 @@ names_find(const struct names *n, uint32_t h, int family,
 }
 
 void
+names_visit(const struct names *n, names_visit_fn *fn, void *arg)
+{
+	uint32_t i;
+
+	for (i = n->lru.head; i != NONE; i = n->e[i].lru.next)
+		fn(arg, n->e[i].family, n->e[i].client, n->e[i].server,
+		    n->e[i].name_id, n->e[i].expires_us);
+}
+
+void
+names_restore(struct names *n, int family, const uint8_t *client,
+    const uint8_t *server, uint32_t name_id, uint64_t expires_us)
+{
+	uint32_t i;
+
+	names_dns_add(n, family, client, server, name_id, DNS_TTL_MIN, 0);
+	n->st.added--;
+	if ((i = names_find(n, names_hash(n, family, client, server), family,
+	    client, server)) != NONE)
+		n->e[i].expires_us = expires_us;
+}
+
+void
 names_dns_add(struct names *n, int family, const uint8_t *client,
     const uint8_t *addr, uint32_t name_id, uint32_t ttl, uint64_t now_us)
 {

@@ -51,6 +51,15 @@ uint32_t	 names_dns_lookup(struct names *, int family,
 		    const uint8_t *client, const uint8_t *server,
 		    uint64_t now_us);
 
+/* Snapshots (state.c): every entry, least recently updated first. */
+typedef void names_visit_fn(void *arg, int family, const uint8_t *client,
+    const uint8_t *server, uint32_t name_id, uint64_t expires_us);
+void		 names_visit(const struct names *, names_visit_fn *fn, void *arg);
+
+/* Puts back a visited entry with its expiry. */
+void		 names_restore(struct names *, int family, const uint8_t *client,
+		    const uint8_t *server, uint32_t name_id, uint64_t expires_us);
+
 const struct names_stats *names_stats(const struct names *);
 
 /*

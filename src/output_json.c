@@ -93,7 +93,8 @@ output_json_write(struct output_json *o, json_t *doc)
 		o->st.errors++;
 		return -1;
 	}
-	if (json_dumpf(doc, o->fp, JSON_COMPACT | JSON_ENSURE_ASCII) == -1 ||
+	if (json_dumpf(doc, o->fp, JSON_COMPACT | JSON_ENSURE_ASCII |
+	    JSON_REAL_PRECISION(15)) == -1 ||
 	    fputc('\n', o->fp) == EOF ||
 	    (o->flush_each && fflush(o->fp) == EOF)) {
 		output_json_error(o);

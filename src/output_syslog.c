@@ -658,7 +658,8 @@ output_syslog_body(struct output_syslog *o, json_t *doc, char *dst,
 {
 	if (o->format == OUTPUT_SYSLOG_CEF)
 		return output_syslog_cef(o, doc, dst, cap);
-	return json_dumpb(doc, dst, cap, JSON_COMPACT | JSON_ENSURE_ASCII);
+	return json_dumpb(doc, dst, cap, JSON_COMPACT | JSON_ENSURE_ASCII |
+	    JSON_REAL_PRECISION(15));
 }
 
 /* ---- shortening ---------------------------------------------------------- */

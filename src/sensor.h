@@ -2,8 +2,10 @@
  * sensor.h - the whole pipeline, wired once for the program, the tests and
  * the benchmark.
  *
- *   frame -> decode -> flow table -> dissect (names, nDPI) -> conn record
- *         -> connection output, pair table -> reference rule -> alert output
+ *   frame -> decode -> flow table -> dissect (names, nDPI) -> records
+ *   records (connections, check-ins) -> connection output
+ *                 -> pair table -> reference rule, periodicity rule
+ *                 -> fleet context, suppressions -> alert outputs
  *
  * The sensor owns every stage and the outputs.  Time is packet time: the
  * clock only moves with packet timestamps (offline runs are deterministic),
@@ -16,6 +18,7 @@
 #include <stdint.h>
 
 #include "beacon.h"
+#include "enrich_feeds.h"
 #include "flow.h"
 #include "output.h"
 #include "stats.h"
@@ -27,7 +30,12 @@ struct sensor_conf {
 	size_t			dns_entries;
 	size_t			strings;
 	size_t			pairs;
-	struct beacon_ref_conf	ref;
+	size_t			heavy_pairs;	/* pairs with a history */
+	size_t			domains;	/* fleet context */
+	struct beacon_conf	beacon;
+	const char		*suppress_path;	/* NULL: none */
+	struct enrich_feeds_conf feeds;		/* endpoint feeds */
+	const char		*mmdb_asn, *mmdb_city;	/* NULL: none */
 	const char		*catalogue_path;	/* NULL: built in */
 	unsigned		 class_mask;
 	struct output_conf	 out;		/* destinations per stream;
@@ -37,6 +45,8 @@ struct sensor_conf {
 	const char		*observer_name;		/* NULL: host name */
 	const char		*interface;		/* live capture */
 	uint32_t		 stats_interval;	/* s; 0: only at the end */
+	const char		*state_path;	/* snapshots; NULL: none */
+	uint32_t		 state_interval;	/* s between snapshots */
 };
 
 /* Fills c with the defaults of defaults.h. */
@@ -62,6 +72,23 @@ struct stats_capture *sensor_capture_stats(struct sensor *);
 
 /* Writes a statistics record now. */
 void		 sensor_write_stats(struct sensor *, int final);
+
+/* SIGHUP: reopens the file outputs (after logrotate moved them) and reads
+ * the suppression file again; a file that no longer parses keeps the old
+ * list (with a warning).  Flows, pairs and names are untouched. */
+void		 sensor_reload(struct sensor *);
+
+/* SIGHUP with a configuration file: what n changes takes effect now where
+ * it can (detection thresholds, suppressions, catalogue and classes,
+ * statistics interval, state file and interval); a change to anything else
+ * (capture, outputs, table sizes, feeds, databases) is reported as needing
+ * a restart.  n's strings must live as long as the sensor.  Then
+ * sensor_reload().  Returns the number of changes that need a restart. */
+int		 sensor_reconfigure(struct sensor *, const struct sensor_conf *n);
+
+/* Writes a snapshot to --state now (also done at the end of a run and
+ * every state_interval seconds live). */
+void		 sensor_state_write(struct sensor *);
 
 /* Reports every open flow, writes the final statistics record and flushes
  * the outputs (end of input, or SIGTERM). */

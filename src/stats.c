@@ -41,6 +41,10 @@ stats_to_json(const struct stats_snapshot *s, const struct ecs_observer *obs)
 		stats_int(fw, "capture.pcap_dropped", s->capture->pcap_dropped);
 		stats_int(fw, "capture.pcap_ifdropped",
 		    s->capture->pcap_ifdropped);
+		stats_int(fw, "capture.lost", s->capture->capture_lost);
+		stats_int(fw, "capture.reopen_attempts",
+		    s->capture->reopen_attempts);
+		stats_int(fw, "capture.reopens", s->capture->reopens);
 	} else {
 		stats_int(fw, "capture.files", s->capture->files);
 		stats_int(fw, "capture.file_errors", s->capture->file_errors);
@@ -145,13 +149,53 @@ stats_to_json(const struct stats_snapshot *s, const struct ecs_observer *obs)
 	stats_int(fw, "pairs.evicted", s->pairs->evicted);
 	stats_int(fw, "pairs.records", s->pairs->conns);
 	stats_int(fw, "pairs.late_records", s->pairs->late);
+	stats_int(fw, "pairs.checkin_records", s->checkins);
+	stats_int(fw, "pairs.heavy", s->pairs->heavy);
+	stats_int(fw, "pairs.heavy_capacity", s->pairs->heavy_capacity);
+	stats_int(fw, "pairs.promoted", s->pairs->promoted);
+	stats_int(fw, "pairs.demoted", s->pairs->demoted);
+	stats_int(fw, "domains.active", s->fleet->domains);
+	stats_int(fw, "domains.capacity", s->fleet->capacity);
+	stats_int(fw, "domains.evicted", s->fleet->evicted);
 
 	stats_int(fw, "alerts.total", s->alerts);
 	for (i = 0; i < s->nrules; i++) {
 		snprintf(path, sizeof(path), "alerts.by_rule.%s",
 		    s->rule_names[i]);
 		stats_int(fw, path, s->alerts_by_rule[i]);
+		snprintf(path, sizeof(path), "alerts.suppressed_by_rule.%s",
+		    s->rule_names[i]);
+		stats_int(fw, path, s->suppressed_by_rule[i]);
 	}
+	if (s->suppress != NULL && (o = json_array()) != NULL) {
+		size_t j;
+
+		/* every suppression with its matches: nothing silent */
+		for (j = 0; j < suppress_count(s->suppress); j++) {
+			const struct suppress_entry *e =
+			    suppress_entry_at(s->suppress, j);
+
+			json_array_append_new(o, json_pack("{s:I,s:s,s:I}",
+			    "line", (json_int_t)e->line, "reason", e->reason,
+			    "matches", (json_int_t)e->hits));
+		}
+		ecs_set(fw, "suppressions", o);
+	}
+	if (s->state != NULL) {
+		ecs_set(fw, "state.restored", json_boolean(s->state->restored));
+		stats_int(fw, "state.restored_pairs", s->state->pairs);
+		stats_int(fw, "state.restored_domains", s->state->domains);
+		stats_int(fw, "state.restored_names", s->state->names);
+		stats_int(fw, "state.ignored", s->state->ignored);
+		stats_int(fw, "state.written", s->state->written);
+		stats_int(fw, "state.write_errors", s->state->write_errors);
+	}
+	stats_int(fw, "reloads.total", s->reloads);
+	stats_int(fw, "reloads.errors", s->reload_errors);
+	if (s->feeds != NULL)
+		ecs_set(fw, "endpoint", enrich_feeds_stats_json(s->feeds));
+	if (s->geo != NULL)
+		enrich_geo_stats_to_json(s->geo, fw, "geo");
 	stats_int(fw, "outputs.errors", s->output_errors);
 	if (s->outputs != NULL)
 		ecs_set(fw, "outputs.destinations",

@@ -19,6 +19,9 @@
 #include "decode_frag.h"
 #include "dissect.h"
 #include "ecs.h"
+#include "fleet.h"
+#include "enrich_feeds.h"
+#include "enrich_geo.h"
 #include "flow.h"
 #include "output.h"
 #include "intern.h"
@@ -26,6 +29,7 @@
 #include "pair.h"
 #include "proto_ndpi.h"
 #include "reasm.h"
+#include "suppress.h"
 
 struct stats_capture {
 	uint64_t	packets;		/* frames read */
@@ -36,6 +40,17 @@ struct stats_capture {
 	uint64_t	pcap_received;		/* live: pcap_stats() */
 	uint64_t	pcap_dropped;
 	uint64_t	pcap_ifdropped;
+	uint64_t	capture_lost;		/* live capture lost (link) */
+	uint64_t	reopen_attempts;
+	uint64_t	reopens;		/* of them that worked */
+};
+
+/* Snapshots of the sensor's state (state.h). */
+struct stats_state {
+	int		restored;	/* a snapshot was restored at start */
+	uint64_t	pairs, names, domains;	/* restored */
+	uint64_t	ignored;	/* snapshots ignored (corrupt, old) */
+	uint64_t	written, write_errors;
 };
 
 struct stats_snapshot {
@@ -55,6 +70,16 @@ struct stats_snapshot {
 	uint64_t			 conns;		/* records handed on */
 	uint64_t			 alerts;
 	uint64_t			 alerts_by_rule[4];
+	uint64_t			 suppressed_by_rule[4];
+	uint64_t			 checkins;
+	const struct fleet_stats	*fleet;
+	const struct suppress		*suppress;
+	uint64_t			 reloads;	/* SIGHUPs handled */
+	const struct stats_state	*state;		/* NULL: no --state */
+	uint64_t			 reload_errors;	/* of them kept the
+							   old suppressions */
+	const struct enrich_feeds	*feeds;
+	const struct enrich_geo_stats	*geo;
 	const char			*rule_names[4];
 	int				 nrules;
 	uint64_t			 output_errors;

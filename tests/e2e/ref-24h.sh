@@ -24,7 +24,7 @@ expect() {	# expect N FILTER [FILE]
 conns=$(count "$TMPD/conns.json" '.destination.domain=="demo-beacon.workers.dev"')
 echo "ok   $conns connections to demo-beacon.workers.dev in 24 h"
 [ "$conns" -ge 270 ] || { echo "FAIL: expected about 288 check-ins"; rc=1; }
-expect 1 '.event.kind=="alert"'
+expect 1 '.event.kind=="alert" and .rule.id=="faaswatch-ref-t1584-007"'
 expect 1 '.event.kind=="alert" and .rule.id=="faaswatch-ref-t1584-007" and .source.ip=="10.99.0.2" and .destination.domain=="demo-beacon.workers.dev" and .faaswatch.beaconing_likely==true and .faaswatch.hour_buckets==3 and .faaswatch.connections>=12 and .faaswatch.avg_bytes_sent_per_conn<4096 and .faaswatch.avg_bytes_received_per_conn<16384 and .faaswatch.avg_connections_per_hour>=2 and .faaswatch.remote_ports==[443] and (.faaswatch.first_seen|startswith("2026-11-28T00:")) and (.["@timestamp"]|startswith("2026-11-28T02:"))'
 
 # Two days: the window slides; the pair qualifies again after 24 h.
@@ -32,6 +32,9 @@ expect 1 '.event.kind=="alert" and .rule.id=="faaswatch-ref-t1584-007" and .sour
     --until $((t0 + 2 * 86400 - 1)) --sleep 300 --jitter 0.1 \
     --model symmetric "$top_srcdir/pcaps/lab/curl__demo-beacon.workers.dev.pcap" > /dev/null
 fw -r "$TMPD/day.pcap" -r "$TMPD/day2.pcap" > "$TMPD/two.json" || fail "faaswatch exit $?"
-expect 2 '.event.kind=="alert"' "$TMPD/two.json"
-expect 1 '.event.kind=="alert" and (.["@timestamp"]|startswith("2026-11-29T02:"))' "$TMPD/two.json"
+expect 2 '.event.kind=="alert" and .rule.id=="faaswatch-ref-t1584-007"' "$TMPD/two.json"
+expect 1 '.event.kind=="alert" and .rule.id=="faaswatch-ref-t1584-007" and (.["@timestamp"]|startswith("2026-11-29T02:"))' "$TMPD/two.json"
+# the periodicity rule finds the same beacon within the first hour
+expect 1 '.event.kind=="alert" and .rule.id=="faaswatch-periodic-beacon" and .faaswatch.update==false and (.["@timestamp"]|startswith("2026-11-28T00:"))'
+expect 0 '.event.kind=="alert" and .destination.domain!="demo-beacon.workers.dev"'
 exit $rc

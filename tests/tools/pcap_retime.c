@@ -67,7 +67,8 @@ enum retime_model {
 	RETIME_MODEL_REDUCE,		/* Cobalt Strike: [S(1-J), S] */
 	RETIME_MODEL_SYMMETRIC,		/* S(1 +- J) */
 	RETIME_MODEL_ADDITIVE,		/* S + [0, J*S) */
-	RETIME_MODEL_WHOLE		/* symmetric, in whole seconds */
+	RETIME_MODEL_WHOLE,		/* symmetric, in whole seconds */
+	RETIME_MODEL_POISSON		/* exponential, mean S: no period */
 };
 
 /* Where the layers of one packet are; offsets into the captured bytes. */
@@ -162,7 +163,7 @@ usage(void)
 	fprintf(stderr,
 "usage: pcap_retime [-v] [--seed N] -o OUT --count N | --until EPOCH\n"
 "                   --sleep S [--jitter J] [--start EPOCH]\n"
-"                   [--model reduce|symmetric|additive|whole]\n"
+"                   [--model reduce|symmetric|additive|whole|poisson]\n"
 "                   [--snap-payload N [--keep-head C] [--keep-server-head S]]\n"
 "                   TEMPLATE.pcap\n"
 "       pcap_retime [-v] [--seed N] -o OUT --stretch-gaps MIN --to S\n"
@@ -178,6 +179,7 @@ usage(void)
 "    symmetric  uniform in [S(1-J), S(1+J)]\n"
 "    additive   S + uniform in [0, J*S)\n"
 "    whole      symmetric, rounded to whole seconds\n"
+"    poisson    exponential with mean S (random arrivals; J unused)\n"
 "  (an interval never gets shorter than the template plus 1 ms).  With\n"
 "  --until, no check-in starts after EPOCH (and --count is a maximum).\n"
 "  Each copy gets fresh client ports, TCP sequence numbers and DNS ids,\n"
@@ -231,6 +233,9 @@ model_draw_us(uint64_t *s, enum retime_model m, double sleep, double jitter)
 		x = floor(x + 0.5);
 		if (x < 1.0)
 			x = 1.0;
+		break;
+	case RETIME_MODEL_POISSON:
+		x = -sleep * log(1.0 - rng_unit(s));
 		break;
 	case RETIME_MODEL_SYMMETRIC:
 	default:
@@ -1198,6 +1203,8 @@ main(int argc, char **argv)
 				o.model = RETIME_MODEL_ADDITIVE;
 			else if (strcmp(optarg, "whole") == 0)
 				o.model = RETIME_MODEL_WHOLE;
+			else if (strcmp(optarg, "poisson") == 0)
+				o.model = RETIME_MODEL_POISSON;
 			else {
 				fprintf(stderr, "pcap_retime: bad model: %s\n",
 				    optarg);

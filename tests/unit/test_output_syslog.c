@@ -63,7 +63,7 @@ static const char doc_alert[] =
 	".dev name, reference rule suffix)\",\"class\":\"edge\",\"pattern\""
 	":\"*.workers.dev\"},\"first_seen\":\"2026-11-28T09:00:37.000000Z\""
 	",\"last_seen\":\"2026-11-28T11:04:16.192000Z\",\"connections\":28,"
-	"\"hour_buckets\":3,\"avg_connections_per_hour\":9.3300000000000001"
+	"\"hour_buckets\":3,\"avg_connections_per_hour\":9.33"
 	",\"avg_bytes_sent_per_conn\":1262,\"avg_bytes_received_per_conn\":"
 	"3221,\"beaconing_likely\":true,\"suspicious_initiator\":false,\"re"
 	"mote_ports\":[443]}}";

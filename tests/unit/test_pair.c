@@ -31,6 +31,8 @@
 #define DAY0		(1795824000ULL * SEC)
 #define H(n)		(DAY0 + (uint64_t)(n) * HOUR)
 
+static struct score_conf test_score;
+
 static const struct hash_key test_key = { 0xa5a5a5a5a5a5a5a5ULL,
     0x5a5a5a5a5a5a5a5aULL };
 
@@ -76,7 +78,9 @@ fixture_new(struct fixture *fx, size_t strings, size_t pairs)
 {
 	fx->strings = intern_create(strings, &test_key);
 	assert_non_null(fx->strings);
-	fx->pairs = pair_table_create(pairs, fx->strings, &test_key);
+	beacon_score_defaults(&test_score);
+	fx->pairs = pair_table_create(pairs, pairs, fx->strings, &test_key,
+	    &test_score);
 	assert_non_null(fx->pairs);
 }
 
@@ -105,7 +109,7 @@ add(struct fixture *fx, uint64_t start, const char *src, uint32_t id,
 {
 	struct conn c = mkconn(start, src, id, dport, up, down);
 
-	return pair_table_add(fx->pairs, &c, now);
+	return pair_table_add(fx->pairs, &c, 0, now, NULL);
 }
 
 static void
@@ -131,7 +135,7 @@ test_window_and_hours(void **state)
 	add(&fx, H(31) + 5 * SEC, "10.99.0.2", id, 443, 1100, 5100, H(31));
 	add(&fx, H(31) + 7 * SEC, "10.99.0.2", id, 443, 1100, 5100, H(31));
 	p = add(&fx, H(32) + 1500, "10.99.0.2", id, 443, 1200, 5200, H(32));
-	pair_window(p, H(32) + 10 * SEC, &w);
+	pair_window(fx.pairs, p, H(32) + 10 * SEC, &w);
 	assert_int_equal(w.connections, 6);
 	assert_int_equal(w.hours, 3);
 	assert_int_equal(w.sent, 3 * 1000 + 2 * 1100 + 1200);
@@ -147,14 +151,14 @@ test_window_and_hours(void **state)
 
 	/* The window is the current hour and the 23 before it: hour 30
 	 * counts through hour 53 and is gone in hour 54. */
-	pair_window(p, H(53) + 59 * 60 * SEC, &w);
+	pair_window(fx.pairs, p, H(53) + 59 * 60 * SEC, &w);
 	assert_int_equal(w.connections, 6);
 	assert_int_equal(w.hours, 3);
-	pair_window(p, H(54), &w);
+	pair_window(fx.pairs, p, H(54), &w);
 	assert_int_equal(w.connections, 3);
 	assert_int_equal(w.hours, 2);
 	assert_int_equal(w.first_us, H(31) + 5 * SEC);
-	pair_window(p, H(56), &w);
+	pair_window(fx.pairs, p, H(56), &w);
 	assert_int_equal(w.connections, 0);
 	assert_int_equal(w.hours, 0);
 	fixture_free(&fx);
@@ -181,7 +185,7 @@ test_late_records(void **state)
 	assert_non_null(p);
 	/* late again, now that the pair exists: nothing changes */
 	assert_null(add(&fx, H(10), "10.99.0.2", id, 443, 1, 1, H(40)));
-	pair_window(p, H(40), &w);
+	pair_window(fx.pairs, p, H(40), &w);
 	assert_int_equal(w.connections, 1);
 	assert_int_equal(pair_table_stats(fx.pairs)->late, 2);
 	/* a record without a name is not added */
@@ -206,7 +210,7 @@ test_bucket_reuse(void **state)
 	add(&fx, H(5) + 20 * SEC, "10.99.0.2", id, 443, 100, 200, H(5));
 	add(&fx, H(6) + 20 * SEC, "10.99.0.2", id, 443, 100, 200, H(6));
 	p = add(&fx, H(29) + 30 * SEC, "10.99.0.2", id, 8443, 7, 9, H(29));
-	pair_window(p, H(29) + 31 * SEC, &w);
+	pair_window(fx.pairs, p, H(29) + 31 * SEC, &w);
 	assert_int_equal(w.connections, 2);
 	assert_int_equal(w.hours, 2);
 	assert_int_equal(w.sent, 107);
@@ -232,20 +236,20 @@ test_ports_and_last_dst(void **state)
 		p = add(&fx, H(1) + (uint64_t)i, "10.99.0.2", id,
 		    (uint16_t)(8000 + i), 1, 1, H(1));
 	p = add(&fx, H(1) + 100, "10.99.0.2", id, 8000, 1, 1, H(1));
-	assert_int_equal(p->nports, PAIR_MAX_PORTS);
-	assert_int_equal(p->ports_more, 0);
+	assert_int_equal(pair_heavy(fx.pairs, p)->nports, PAIR_MAX_PORTS);
+	assert_int_equal(pair_heavy(fx.pairs, p)->ports_more, 0);
 	for (i = 0; i < PAIR_MAX_PORTS; i++)
-		assert_int_equal(p->ports[i], 8000 + i);
+		assert_int_equal(pair_heavy(fx.pairs, p)->ports[i], 8000 + i);
 	p = add(&fx, H(1) + 101, "10.99.0.2", id, 443, 1, 1, H(1));
-	assert_int_equal(p->nports, PAIR_MAX_PORTS);
-	assert_int_equal(p->ports_more, 1);
+	assert_int_equal(pair_heavy(fx.pairs, p)->nports, PAIR_MAX_PORTS);
+	assert_int_equal(pair_heavy(fx.pairs, p)->ports_more, 1);
 	addr16("10.99.0.1", a);
 	assert_memory_equal(p->last_dst, a, 16);
 	{
 		struct conn c = mkconn(H(1) + 200, "10.99.0.2", id, 443, 1, 1);
 
 		addr16("10.99.0.77", c.dst);
-		p = pair_table_add(fx.pairs, &c, H(1));
+		p = pair_table_add(fx.pairs, &c, 0, H(1), NULL);
 		addr16("10.99.0.77", a);
 		assert_memory_equal(p->last_dst, a, 16);
 	}
@@ -269,15 +273,15 @@ test_sni_references(void **state)
 	c = mkconn(H(1), "10.99.0.2", id, 443, 1, 1);
 	c.sni = "cloudflare-ech.com";
 	for (i = 0; i < 5; i++)
-		p = pair_table_add(fx.pairs, &c, H(1));
+		p = pair_table_add(fx.pairs, &c, 0, H(1), NULL);
 	ech = p->sni_id;
 	assert_string_equal(intern_str(fx.strings, ech, NULL),
 	    "cloudflare-ech.com");
 	c.sni = "demo-beacon.workers.dev";
-	p = pair_table_add(fx.pairs, &c, H(1));
+	p = pair_table_add(fx.pairs, &c, 0, H(1), NULL);
 	assert_int_equal(p->sni_id, id);
 	c.sni = NULL;				/* no SNI: the last one stays */
-	p = pair_table_add(fx.pairs, &c, H(1));
+	p = pair_table_add(fx.pairs, &c, 0, H(1), NULL);
 	assert_int_equal(p->sni_id, id);
 	/* cloudflare-ech.com was released (five adds, one reference): after
 	 * the free third slot, a fourth string takes its place; a fifth finds
@@ -320,12 +324,12 @@ test_keys(void **state)
 	/* the same 16 bytes as IPv6 are another source */
 	k = mkconn(H(1), "10.99.0.2", n1, 443, 1, 1);
 	k.family = 6;
-	d = pair_table_add(fx.pairs, &k, H(1));
+	d = pair_table_add(fx.pairs, &k, 0, H(1), NULL);
 	assert_ptr_not_equal(a, d);
 	/* the destination does not split a pair */
 	k.family = 4;
 	addr16("10.1.1.1", k.dst);
-	assert_ptr_equal(pair_table_add(fx.pairs, &k, H(1)), a);
+	assert_ptr_equal(pair_table_add(fx.pairs, &k, 0, H(1), NULL), a);
 	assert_int_equal(pair_table_stats(fx.pairs)->created, 4);
 	assert_int_equal(pair_table_stats(fx.pairs)->active, 4);
 	fixture_free(&fx);
@@ -361,17 +365,80 @@ test_lru_eviction(void **state)
 	intern_unref(fx.strings, x);
 	/* n1's pair stayed, with both its connections */
 	p = add(&fx, H(1) + 4, "10.99.0.2", n1, 443, 1, 1, H(1));
-	pair_window(p, H(1), &w);
+	pair_window(fx.pairs, p, H(1), &w);
 	assert_int_equal(w.connections, 3);
 	assert_int_equal(st->evicted, 1);
 	/* a new pair for n2 starts from nothing */
 	x = name_id(&fx, "two.workers.dev");
 	p = add(&fx, H(1) + 5, "10.99.0.2", x, 443, 1, 1, H(1));
-	pair_window(p, H(1), &w);
+	pair_window(fx.pairs, p, H(1), &w);
 	assert_int_equal(w.connections, 1);
-	assert_int_equal(p->ref_fired_us, 0);
+	assert_null(pair_heavy(fx.pairs, p));	/* light: one connection */
 	assert_int_equal(st->evicted, 2);
 	assert_int_equal(st->created, 4);
+	fixture_free(&fx);
+}
+
+/* A pair is light until its second connection or check-in; a full heavy
+ * pool takes back the least recently updated history (counted), and the
+ * pair keeps working, light again. */
+static void
+test_light_heavy(void **state)
+{
+	struct fixture fx;
+	struct pair_window w;
+	struct pair *a, *b;
+	struct conn k;
+	uint32_t n1, n2;
+	const struct pair_stats *st;
+	int fresh;
+
+	(void)state;
+	fixture_new(&fx, 8, 8);
+	pair_table_destroy(fx.pairs);
+	fx.pairs = pair_table_create(8, 1, fx.strings, &test_key, &test_score);
+	assert_non_null(fx.pairs);
+	st = pair_table_stats(fx.pairs);
+	n1 = name_id(&fx, "one.workers.dev");
+	n2 = name_id(&fx, "two.workers.dev");
+	/* a check-in and its connection: still light */
+	k = mkconn(H(1), "10.99.0.2", n1, 443, 100, 200);
+	k.kind = CONN_CHECKIN;
+	a = pair_table_add(fx.pairs, &k, 0, H(1), &fresh);
+	assert_int_equal(fresh, 1);
+	k.kind = CONN_FLOW;
+	a = pair_table_add(fx.pairs, &k, 0, H(1), NULL);
+	assert_null(pair_heavy(fx.pairs, a));
+	pair_window(fx.pairs, a, H(1), &w);
+	assert_int_equal(w.connections, 1);
+	assert_int_equal(w.sent, 100);
+	assert_int_equal(st->heavy, 0);
+	/* the second check-in promotes it; the first comes along */
+	k = mkconn(H(1) + 60 * SEC, "10.99.0.2", n1, 443, 100, 200);
+	k.kind = CONN_CHECKIN;
+	a = pair_table_add(fx.pairs, &k, 0, H(1), &fresh);
+	assert_int_equal(fresh, 1);
+	assert_non_null(pair_heavy(fx.pairs, a));
+	assert_int_equal(pair_heavy(fx.pairs, a)->hist.count, 2);
+	pair_window(fx.pairs, a, H(1), &w);
+	assert_int_equal(w.connections, 1);	/* the light one kept */
+	assert_int_equal(st->promoted, 1);
+	assert_int_equal(st->heavy, 1);
+	/* a check-in 1 s later merges into the newest */
+	k = mkconn(H(1) + 61 * SEC, "10.99.0.2", n1, 443, 100, 200);
+	k.kind = CONN_CHECKIN;
+	pair_table_add(fx.pairs, &k, 0, H(1), &fresh);
+	assert_int_equal(fresh, 0);
+	assert_int_equal(pair_heavy(fx.pairs, a)->hist.count, 2);
+	/* another pair needs the one heavy entry: a goes back to light */
+	add(&fx, H(1), "10.99.0.3", n2, 443, 1, 1, H(1));
+	b = add(&fx, H(1) + SEC, "10.99.0.3", n2, 443, 1, 1, H(1));
+	assert_non_null(pair_heavy(fx.pairs, b));
+	assert_null(pair_heavy(fx.pairs, a));
+	assert_int_equal(st->demoted, 1);
+	assert_int_equal(st->heavy, 1);
+	pair_window(fx.pairs, b, H(1), &w);
+	assert_int_equal(w.connections, 2);
 	fixture_free(&fx);
 }
 
@@ -381,7 +448,7 @@ test_create_limits(void **state)
 	struct intern *s = intern_create(4, &test_key);
 
 	(void)state;
-	assert_null(pair_table_create(0, s, &test_key));
+	assert_null(pair_table_create(0, 16, s, &test_key, &test_score));
 	pair_table_destroy(NULL);
 	assert_true(pair_table_bytes_per_pair() >= sizeof(struct pair));
 	intern_destroy(s);
@@ -398,6 +465,7 @@ main(void)
 		cmocka_unit_test(test_sni_references),
 		cmocka_unit_test(test_keys),
 		cmocka_unit_test(test_lru_eviction),
+		cmocka_unit_test(test_light_heavy),
 		cmocka_unit_test(test_create_limits),
 	};
 

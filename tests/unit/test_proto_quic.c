@@ -20,6 +20,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "testdata.h"
+
 #include "proto_quic.h"
 
 #define REASM_MAX	8192	/* CRYPTO stream bytes kept by the tests */
@@ -180,38 +182,17 @@ hex(const char *s, uint8_t *out, size_t cap)
 
 /* ---- test data files --------------------------------------------------- */
 
-/* Reads tests/data/proto_quic/name: from $top_srcdir or $srcdir (make
- * check) or next to this source file (a build by hand). */
+/* tests/data/proto_quic/name into buf (fewer than cap bytes). */
 static size_t
 load(const char *name, uint8_t *buf, size_t cap)
 {
-	static const char *envs[] = { "top_srcdir", "srcdir" };
-	char path[1024], dir[1024];
-	const char *sd, *slash;
-	FILE *fp = NULL;
-	size_t n, i;
+	char rel[256], *b;
+	size_t n;
 
-	for (i = 0; i < 2 && fp == NULL; i++) {
-		if ((sd = getenv(envs[i])) == NULL)
-			continue;
-		snprintf(path, sizeof(path),
-		    "%.900s/tests/data/proto_quic/%.64s", sd, name);
-		fp = fopen(path, "rb");
-	}
-	if (fp == NULL) {
-		slash = strrchr(__FILE__, '/');
-		snprintf(dir, sizeof(dir), "%.*s",
-		    slash != NULL ? (int)(slash - __FILE__) : 1,
-		    slash != NULL ? __FILE__ : ".");
-		snprintf(path, sizeof(path), "%.900s/../data/proto_quic/%.64s",
-		    dir, name);
-		fp = fopen(path, "rb");
-	}
-	if (fp == NULL)
-		fail_msg("cannot open test data %s", name);
-	n = fread(buf, 1, cap, fp);
-	fclose(fp);
-	assert_true(n > 0 && n < cap);
+	snprintf(rel, sizeof(rel), "data/proto_quic/%s", name);
+	b = testdata_load(rel, cap + 1, &n);
+	memcpy(buf, b, n);
+	free(b);
 	return n;
 }
 
