@@ -186,6 +186,7 @@ main(int argc, char **argv)
 	    "(pipeline RSS / peak flows)\n", flow_table_bytes_per_flow(),
 	    best_pr.flows_peak > 0 ?
 	    (double)best_pr.rss_added_kib * 1024 / best_pr.flows_peak : 0.0);
-	printf("bytes per pair:     %zu\n", pair_table_bytes_per_pair());
+	printf("bytes per pair:     %zu (light), %zu more with a history\n",
+	    pair_table_bytes_per_pair(), pair_table_bytes_per_heavy());
 	return 0;
 }
