@@ -5,7 +5,8 @@ set -eu
 build="build-essential autoconf automake pkg-config
 	libpcap-dev libndpi-dev libmaxminddb-dev libjansson-dev libssl-dev"
 test="libcmocka-dev jq mandoc valgrind tshark clang libclang-rt-14-dev
-	rsyslog libmaxmind-db-writer-perl systemd logrotate iproute2"
+	rsyslog libmaxmind-db-writer-perl systemd logrotate iproute2
+	openssl curl tcpreplay"
 pkgs=$build
 [ "${1:-}" = "--test" ] && pkgs="$build $test"
 if [ "$(id -u)" -ne 0 ]; then
