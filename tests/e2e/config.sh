@@ -3,7 +3,9 @@
 # long option; the command line overrides the file (a list it filled is
 # replaced); flags take yes/no; `-t` checks a configuration and the files
 # it names and reports errors with their line numbers; -D, -u and --chroot
-# are refused without -i.
+# are refused without -i; SIGHUP reads the file again: a class of the
+# catalogue switched on takes effect at once, a table size is reported as
+# needing a restart.
 . "$(dirname "$0")/lib.sh"
 need_jq
 demo=$top_srcdir/pcaps/demo/demo.pcap
@@ -73,4 +75,42 @@ out=$("$FAASWATCH" -r "$demo" -D 2>&1); st=$?
 [ $st -eq 2 ] && ok "-D without -i: $out" || bad "-D without -i (exit $st): $out"
 out=$("$FAASWATCH" -r "$demo" -u nobody 2>&1); st=$?
 [ $st -eq 2 ] && ok "-u without -i: $out" || bad "-u without -i (exit $st): $out"
+
+# ---- SIGHUP: the file again ------------------------------------------------------
+retime=$top_builddir/tests/tools/pcap_retime
+if command -v mkfifo > /dev/null 2>&1 && [ -x "$retime" ]; then
+	tpl=$top_srcdir/pcaps/lab/curl__demo-beacon.workers.dev.pcap
+	t0=1795824000
+	"$retime" --seed 31 -o "$TMPD/a.pcap" --start $((t0 + 17)) \
+	    --until $((t0 + 2 * 3600)) --sleep 300 --jitter 0.1 "$tpl" > /dev/null &&
+	"$retime" --seed 32 -o "$TMPD/b.pcap" --start $((t0 + 2 * 3600 + 17)) \
+	    --until $((t0 + 4 * 3600)) --sleep 300 --jitter 0.1 "$tpl" > /dev/null ||
+	    fail "pcap_retime"
+	# workers.dev is of class edge: not counted at first
+	printf 'read = -\noutput = %s/hup.json\nclasses = serverless,cdn\n' "$TMPD" > "$TMPD/hup.conf"
+	mkfifo "$TMPD/in"
+	"$FAASWATCH" --observer-name test -c "$TMPD/hup.conf" < "$TMPD/in" 2> "$TMPD/hup.err" &
+	pid=$!
+	exec 3> "$TMPD/in"
+	cat "$TMPD/a.pcap" >&3
+	sleep 1
+	printf 'read = -\noutput = %s/hup.json\nmax-flows = 4096\n' "$TMPD" > "$TMPD/hup.conf"
+	kill -HUP $pid
+	tail -c +25 "$TMPD/b.pcap" >&3
+	exec 3>&-
+	wait $pid || bad "faaswatch exit $? after SIGHUP"
+	n=$(count "$TMPD/hup.json" '.rule.id=="faaswatch-periodic-beacon" and .faaswatch.update==false')
+	first=$("$JQ" -r 'select(.rule.id=="faaswatch-periodic-beacon") | .["@timestamp"]' "$TMPD/hup.json" | head -1)
+	case $first in
+	2026-11-28T0[23]:*) [ "$n" -eq 1 ] &&
+	    ok "SIGHUP: the edge class switched on by the file counts from then on (alert at $first)" ||
+	    bad "SIGHUP: $n periodicity alerts" ;;
+	*)	bad "SIGHUP: the periodicity alert at '$first', expected in the second half" ;;
+	esac
+	grep -q "table size or timeout changed; that takes a restart" "$TMPD/hup.err" &&
+	    ok "SIGHUP: $(grep restart "$TMPD/hup.err")" ||
+	    { bad "SIGHUP: no restart warning for max-flows"; cat "$TMPD/hup.err"; }
+else
+	echo "skip SIGHUP part: no mkfifo or pcap_retime"
+fi
 exit $rc
