@@ -42,13 +42,15 @@ static inline char *
 testdata_load(const char *rel, size_t max, size_t *lenp)
 {
 	char path[1024];
-	FILE *fp;
+	FILE *fp = NULL;
 	char *buf;
 	size_t n;
 
-	if (testdata_path(rel, path, sizeof(path)) != 0 ||
-	    (fp = fopen(path, "rb")) == NULL)
+	if (testdata_path(rel, path, sizeof(path)) == 0)
+		fp = fopen(path, "rb");
+	if (fp == NULL)
 		fail_msg("cannot open test data tests/%s", rel);
+	assert_non_null(fp);
 	buf = malloc(max);
 	assert_non_null(buf);
 	n = fread(buf, 1, max - 1, fp);
