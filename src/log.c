@@ -26,6 +26,9 @@ log_init(const char *progname, int verbosity, int use_syslog)
 		openlog(log_progname, LOG_PID | LOG_NDELAY, LOG_DAEMON);
 }
 
+static void	log_vwrite(enum log_level, int, const char *, va_list)
+		    __attribute__((format(printf, 3, 0)));
+
 static void
 log_vwrite(enum log_level level, int with_errno, const char *fmt, va_list ap)
 {

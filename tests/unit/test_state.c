@@ -121,6 +121,9 @@ struct dump {
 	struct tables	*x;
 };
 
+static void	dump_add(struct dump *d, const char *fmt, ...)
+		    __attribute__((format(printf, 2, 3)));
+
 static void
 dump_add(struct dump *d, const char *fmt, ...)
 {
