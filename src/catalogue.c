@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "catalogue.h"
+#include "log.h"
 #include "cursor.h"
 
 /* A name of 255 characters has at most 128 labels. */
@@ -449,21 +450,6 @@ static const struct catalogue_row catalogue_builtin[] = {
 
 /* ---- small helpers ---------------------------------------------------- */
 
-static void	catalogue_err(char *err, size_t errlen, const char *fmt, ...)
-		    __attribute__((format(printf, 3, 4)));
-
-static void
-catalogue_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
 /* ASCII-only case folding: no locale can change what a name matches. */
 static int
 catalogue_lower(int ch)
@@ -534,7 +520,7 @@ catalogue_class_mask_parse(const char *list, unsigned *mask, char *err,
 	size_t n;
 
 	if (list == NULL) {
-		catalogue_err(err, errlen, "no class list");
+		log_reason(err, errlen, "no class list");
 		return -1;
 	}
 	for (p = list;; p = comma + 1) {
@@ -547,7 +533,7 @@ catalogue_class_mask_parse(const char *list, unsigned *mask, char *err,
 		while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
 			n--;
 		if (n == 0) {
-			catalogue_err(err, errlen, "empty class name in \"%s\"",
+			log_reason(err, errlen, "empty class name in \"%s\"",
 			    list);
 			return -1;
 		}
@@ -558,7 +544,7 @@ catalogue_class_mask_parse(const char *list, unsigned *mask, char *err,
 		else if (catalogue_class_from_name(p, n, &cls) == 0)
 			m |= CATALOGUE_CLASS_BIT(cls);
 		else {
-			catalogue_err(err, errlen, "unknown class \"%.*s\" "
+			log_reason(err, errlen, "unknown class \"%.*s\" "
 			    "(serverless, edge, static-with-functions, paas, "
 			    "shared-script-host, tunnel, cdn, all, default)",
 			    n > 64 ? 64 : (int)n, p);
@@ -593,23 +579,23 @@ catalogue_pattern_scan(const char *p, size_t len, struct catalogue_shape *sh,
 
 	memset(sh, 0, sizeof(*sh));
 	if (len == 0) {
-		catalogue_err(err, errlen, "empty pattern");
+		log_reason(err, errlen, "empty pattern");
 		return -1;
 	}
 	if (len > CATALOGUE_PATTERN_MAX) {
-		catalogue_err(err, errlen, "pattern longer than %d characters",
+		log_reason(err, errlen, "pattern longer than %d characters",
 		    CATALOGUE_PATTERN_MAX);
 		return -1;
 	}
 	for (i = 0; i <= len; i++) {
 		if (i == len || p[i] == '.') {
 			if (i == start) {
-				catalogue_err(err, errlen,
+				log_reason(err, errlen,
 				    "empty label in pattern");
 				return -1;
 			}
 			if (i - start > CATALOGUE_LABEL_MAX) {
-				catalogue_err(err, errlen, "pattern label "
+				log_reason(err, errlen, "pattern label "
 				    "longer than %d characters",
 				    CATALOGUE_LABEL_MAX);
 				return -1;
@@ -619,7 +605,7 @@ catalogue_pattern_scan(const char *p, size_t len, struct catalogue_shape *sh,
 			else if (i - start == 1 && sh->nlabels == 0)
 				sh->multi = 1;
 			if (i == len && stars > 0) {
-				catalogue_err(err, errlen, "the last label of "
+				log_reason(err, errlen, "the last label of "
 				    "a pattern must be literal");
 				return -1;
 			}
@@ -636,10 +622,10 @@ catalogue_pattern_scan(const char *p, size_t len, struct catalogue_shape *sh,
 			sh->lit_chars++;
 		else {
 			if (ch > 0x20 && ch < 0x7f)
-				catalogue_err(err, errlen, "character '%c' not "
+				log_reason(err, errlen, "character '%c' not "
 				    "allowed in a pattern", ch);
 			else
-				catalogue_err(err, errlen, "byte 0x%02x not "
+				log_reason(err, errlen, "byte 0x%02x not "
 				    "allowed in a pattern", (unsigned)ch);
 			return -1;
 		}
@@ -661,7 +647,7 @@ catalogue_pattern_canon(const char *p, size_t len, char *dst,
 	if (len > 0 && p[len - 1] == '.')
 		len--;
 	if (len > CATALOGUE_PATTERN_MAX) {
-		catalogue_err(err, errlen, "pattern longer than %d characters",
+		log_reason(err, errlen, "pattern longer than %d characters",
 		    CATALOGUE_PATTERN_MAX);
 		return -1;
 	}
@@ -681,7 +667,7 @@ catalogue_pattern_check(const char *pattern, size_t len, char *err,
 	struct catalogue_shape sh;
 
 	if (pattern == NULL) {
-		catalogue_err(err, errlen, "empty pattern");
+		log_reason(err, errlen, "empty pattern");
 		return -1;
 	}
 	return catalogue_pattern_canon(pattern, len, buf, &sh, err,
@@ -1034,7 +1020,7 @@ catalogue_lerr(struct catalogue_loader *ld, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(reason, sizeof(reason), fmt, ap);
 	va_end(ap);
-	catalogue_err(ld->err, ld->errlen, "%s:%zu: %s", ld->name, ld->lineno,
+	log_reason(ld->err, ld->errlen, "%s:%zu: %s", ld->name, ld->lineno,
 	    reason);
 }
 
@@ -1460,11 +1446,11 @@ catalogue_load_stream(FILE *fp, const char *name, char *err, size_t errlen)
 	if (err != NULL && errlen > 0)
 		err[0] = '\0';
 	if (fp == NULL) {
-		catalogue_err(err, errlen, "%s: no stream", ld.name);
+		log_reason(err, errlen, "%s: no stream", ld.name);
 		return NULL;
 	}
 	if ((ld.cat = catalogue_alloc(64)) == NULL) {
-		catalogue_err(err, errlen, "%s: out of memory", ld.name);
+		log_reason(err, errlen, "%s: out of memory", ld.name);
 		return NULL;
 	}
 	for (;;) {
@@ -1482,7 +1468,7 @@ catalogue_load_stream(FILE *fp, const char *name, char *err, size_t errlen)
 			goto fail;
 		}
 		if (rc == -3) {
-			catalogue_err(err, errlen, "%s: read error: %s",
+			log_reason(err, errlen, "%s: read error: %s",
 			    ld.name, strerror(errno));
 			goto fail;
 		}
@@ -1495,7 +1481,7 @@ catalogue_load_stream(FILE *fp, const char *name, char *err, size_t errlen)
 			goto fail;
 	}
 	if (ld.cat->n == 0) {
-		catalogue_err(err, errlen, "%s: no patterns", ld.name);
+		log_reason(err, errlen, "%s: no patterns", ld.name);
 		goto fail;
 	}
 	return ld.cat;
@@ -1511,11 +1497,11 @@ catalogue_load(const char *path, char *err, size_t errlen)
 	FILE *fp;
 
 	if (path == NULL) {
-		catalogue_err(err, errlen, "no catalogue file named");
+		log_reason(err, errlen, "no catalogue file named");
 		return NULL;
 	}
 	if ((fp = fopen(path, "r")) == NULL) {
-		catalogue_err(err, errlen, "%s: %s", path, strerror(errno));
+		log_reason(err, errlen, "%s: %s", path, strerror(errno));
 		return NULL;
 	}
 	cat = catalogue_load_stream(fp, path, err, errlen);

@@ -15,6 +15,7 @@
 #include "conf.h"
 #include "cursor.h"
 #include "defaults.h"
+#include "file.h"
 
 enum {
 	OPT_NO_PROMISC = 256,
@@ -784,27 +785,9 @@ conf_file(struct conf *c, const char *path, char *err, size_t errlen)
 	const uint8_t *p, *nl;
 	size_t n, len;
 	unsigned lineno = 0;
-	FILE *fp;
 
-	if ((fp = fopen(path, "r")) == NULL) {
-		snprintf(err, errlen, "cannot read %s: %s", path,
-		    strerror(errno));
+	if (file_read(path, CONF_FILE_MAX, &buf, &n, NULL, err, errlen) == -1)
 		return -1;
-	}
-	if ((buf = malloc(CONF_FILE_MAX + 1)) == NULL) {
-		fclose(fp);
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	n = fread(buf, 1, CONF_FILE_MAX + 1, fp);
-	if (ferror(fp) || n > CONF_FILE_MAX) {
-		snprintf(err, errlen, "%s: %s", path, ferror(fp) ?
-		    "read error" : "larger than 1 MiB");
-		fclose(fp);
-		free(buf);
-		return -1;
-	}
-	fclose(fp);
 	c->parsing_file = 1;
 	cur_init(&cur, buf, n);
 	while (cur_left(&cur) > 0) {

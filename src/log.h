@@ -8,6 +8,7 @@
 #define FAASWATCH_LOG_H
 
 #include <stdarg.h>
+#include <stddef.h>
 
 enum log_level {
 	LOG_LEVEL_ERR,
@@ -26,6 +27,11 @@ void	log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void	log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Logs and exits with status 1: start-up failures and broken invariants. */
+/* Formats a one-line reason for a caller into err (errlen bytes); nothing
+ * when err is NULL or errlen is 0. */
+void	log_reason(char *err, size_t errlen, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+
 void	fatal(const char *fmt, ...)
 	    __attribute__((format(printf, 1, 2), noreturn));
 void	fatalx(const char *fmt, ...)

@@ -14,6 +14,7 @@
 #include <openssl/evp.h>
 
 #include "cursor.h"
+#include "file.h"
 #include "state.h"
 
 static const uint8_t state_magic[8] = { 'F', 'W', 'S', 'T', 'A', 'T', 'E',
@@ -417,42 +418,19 @@ struct state *
 state_read(const char *path, int *missing, char *err, size_t errlen)
 {
 	struct state *st;
-	struct stat sb;
-	size_t off;
-	ssize_t n;
-	int fd;
+	char why[512];
 
-	*missing = 0;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		*missing = errno == ENOENT;
-		snprintf(err, errlen, "state %s: %s", path, strerror(errno));
-		return NULL;
-	}
-	if (fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode) ||
-	    (uint64_t)sb.st_size > STATE_FILE_MAX) {
-		snprintf(err, errlen, "state %s: not a regular file of at most "
-		    "1 GiB", path);
-		close(fd);
-		return NULL;
-	}
-	if ((st = calloc(1, sizeof(*st))) == NULL ||
-	    (st->buf = malloc((size_t)sb.st_size + 1)) == NULL) {
+	if ((st = calloc(1, sizeof(*st))) == NULL) {
 		snprintf(err, errlen, "state %s: out of memory", path);
-		close(fd);
+		*missing = 0;
+		return NULL;
+	}
+	if (file_read(path, STATE_FILE_MAX, &st->buf, &st->len, missing, why,
+	    sizeof(why)) == -1) {
+		snprintf(err, errlen, "state %s", why);
 		free(st);
 		return NULL;
 	}
-	for (off = 0; off < (size_t)sb.st_size; off += (size_t)n)
-		if ((n = read(fd, st->buf + off, (size_t)sb.st_size - off)) <=
-		    0) {
-			if (n < 0 && errno == EINTR) {
-				n = 0;
-				continue;
-			}
-			break;
-		}
-	close(fd);
-	st->len = off;
 	if (state_check(st, path, err, errlen) == -1) {
 		state_free(st);
 		return NULL;

@@ -33,7 +33,7 @@
 #include "pair.h"
 
 #define STATE_VERSION		1
-#define STATE_FILE_MAX		(1ULL << 30)	/* bytes read at most */
+#define STATE_FILE_MAX		((size_t)1 << 30)	/* bytes read at most */
 
 struct state_tables {
 	struct pair_table	*pairs;

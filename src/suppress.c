@@ -10,7 +10,6 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,28 +17,15 @@
 #include <time.h>
 
 #include "catalogue.h"
+#include "log.h"
 #include "cursor.h"
+#include "file.h"
 #include "suppress.h"
 
 struct suppress {
 	struct suppress_entry	*e;
 	size_t			 n;
 };
-
-static void	suppress_err(char *err, size_t errlen, const char *fmt, ...)
-		    __attribute__((format(printf, 3, 4)));
-
-static void
-suppress_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 static void
 suppress_entry_free(struct suppress_entry *e)
@@ -297,7 +283,7 @@ suppress_parse(const char *buf, size_t len, const char *name, char *err,
 	unsigned line = 0;
 
 	if ((s = calloc(1, sizeof(*s))) == NULL) {
-		suppress_err(err, errlen, "%s: out of memory", name);
+		log_reason(err, errlen, "%s: out of memory", name);
 		return NULL;
 	}
 	cur_init(&all, (const uint8_t *)buf, len);
@@ -317,20 +303,20 @@ suppress_parse(const char *buf, size_t len, const char *name, char *err,
 		if (cur_left(&c) == 0 || *cur_peek(&c) == '#')
 			continue;
 		if (s->n >= SUPPRESS_MAX_ENTRIES) {
-			suppress_err(err, errlen, "%s:%u: more than %d entries",
+			log_reason(err, errlen, "%s:%u: more than %d entries",
 			    name, line, SUPPRESS_MAX_ENTRIES);
 			goto fail;
 		}
 		memset(&e, 0, sizeof(e));
 		e.line = line;
 		if (suppress_line(&c, &e, &why) == -1) {
-			suppress_err(err, errlen, "%s:%u: %s", name, line, why);
+			log_reason(err, errlen, "%s:%u: %s", name, line, why);
 			suppress_entry_free(&e);
 			goto fail;
 		}
 		if ((grown = realloc(s->e, (s->n + 1) * sizeof(*s->e))) ==
 		    NULL) {
-			suppress_err(err, errlen, "%s: out of memory", name);
+			log_reason(err, errlen, "%s: out of memory", name);
 			suppress_entry_free(&e);
 			goto fail;
 		}
@@ -347,29 +333,13 @@ struct suppress *
 suppress_load(const char *path, char *err, size_t errlen)
 {
 	struct suppress *s;
-	FILE *fp;
-	char *buf;
+	uint8_t *buf;
 	size_t n;
 
-	if ((fp = fopen(path, "r")) == NULL) {
-		suppress_err(err, errlen, "%s: %s", path, strerror(errno));
+	if (file_read(path, SUPPRESS_MAX_FILE, &buf, &n, NULL, err,
+	    errlen) == -1)
 		return NULL;
-	}
-	if ((buf = malloc(SUPPRESS_MAX_FILE + 1)) == NULL) {
-		fclose(fp);
-		suppress_err(err, errlen, "%s: out of memory", path);
-		return NULL;
-	}
-	n = fread(buf, 1, SUPPRESS_MAX_FILE + 1, fp);
-	if (ferror(fp) || n > SUPPRESS_MAX_FILE) {
-		suppress_err(err, errlen, ferror(fp) ? "%s: read error" :
-		    "%s: larger than 1 MiB", path);
-		fclose(fp);
-		free(buf);
-		return NULL;
-	}
-	fclose(fp);
-	s = suppress_parse(buf, n, path, err, errlen);
+	s = suppress_parse((const char *)buf, n, path, err, errlen);
 	free(buf);
 	return s;
 }
