@@ -1,7 +1,6 @@
 #!/bin/sh
 # cli.sh - the command line: --match, --version, --help, exit statuses.
 . "$(dirname "$0")/lib.sh"
-rc=0
 check() {	# check WANT_STATUS DESCRIPTION CMD...
 	want=$1; what=$2; shift 2
 	"$@" > "$TMPD/out" 2> "$TMPD/err"; got=$?

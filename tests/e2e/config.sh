@@ -9,9 +9,6 @@
 . "$(dirname "$0")/lib.sh"
 need_jq
 demo=$top_srcdir/pcaps/demo/demo.pcap
-rc=0
-ok() { echo "ok   $*"; }
-bad() { echo "FAIL $*"; rc=1; }
 
 cat > "$TMPD/good.conf" <<EOF2
 # a comment, then blank lines

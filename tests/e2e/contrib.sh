@@ -14,10 +14,7 @@
 # skips only if all of them are.
 . "$(dirname "$0")/lib.sh"
 C=$top_srcdir/contrib
-rc=0
 ran=0
-ok() { echo "ok   $*"; }
-bad() { echo "FAIL $*"; rc=1; }
 part_skip() { echo "skip $*"; }
 have() { command -v "$1" > /dev/null 2>&1; }
 RSPID=

@@ -13,9 +13,7 @@
 #     same alerts, every bad line counted by reason, exit 0.
 . "$(dirname "$0")/lib.sh"
 need_jq
-retime=$top_builddir/tests/tools/pcap_retime
-[ -x "$retime" ] || fail "$retime not built"
-rc=0
+need_retime
 check() {	# check N FILTER FILE
 	got=$(count "$3" "$2")
 	if [ "$got" -eq "$1" ]; then echo "ok   $1 x $2"

@@ -15,7 +15,6 @@ case $? in
 3) skip "MaxMind::DB::Writer is missing (apt-get install libmaxmind-db-writer-perl)";;
 *) cat "$TMPD/mk.log"; fail "mkmmdb.pl";;
 esac
-rc=0
 fw -r "$top_srcdir/pcaps/demo/demo.pcap" --mmdb-asn "$TMPD/asn.mmdb" \
     --mmdb-city "$TMPD/city.mmdb" --connections - > "$TMPD/out.json" ||
     fail "faaswatch exit $?"

@@ -11,7 +11,6 @@ make -s -C "$top_builddir" install DESTDIR="$D" > "$TMPD/install.log" 2>&1 ||
 prefix=$(sed -n 's/^prefix = //p' "$top_builddir/Makefile")
 sysconfdir=$(sed -n 's/^sysconfdir = //p' "$top_builddir/Makefile" |
     sed "s|\${prefix}|$prefix|")
-rc=0
 for f in \
     "$prefix/sbin/faaswatch" \
     "$prefix/share/man/man8/faaswatch.8" \

@@ -10,8 +10,7 @@
 # reference rule also reports, once).
 . "$(dirname "$0")/lib.sh"
 need_jq
-retime=$top_builddir/tests/tools/pcap_retime
-[ -x "$retime" ] || fail "$retime not built"
+need_retime
 ka=$top_srcdir/pcaps/lab/keepalive4__demo-beacon.workers.dev.pcap
 t0=1795824000				# 2026-11-28 00:00:00 UTC
 "$retime" --seed 3 -o "$TMPD/back2back.pcap" --start $t0 --count 288 \
@@ -22,12 +21,6 @@ t0=1795824000				# 2026-11-28 00:00:00 UTC
     fail "pcap_retime (gap mode)"
 fw -r "$TMPD/day.pcap" --connections "$TMPD/conns.json" > "$TMPD/out.json" ||
     fail "faaswatch exit $?"
-rc=0
-expect() {	# expect N FILTER [FILE]
-	got=$(count "${3:-$TMPD/out.json}" "$2")
-	if [ "$got" -eq "$1" ]; then echo "ok   $1 x $2"
-	else echo "FAIL $1 x $2: got $got"; rc=1; fi
-}
 W='.destination.domain=="demo-beacon.workers.dev"'
 expect 288 ".event.kind==\"event\" and $W" "$TMPD/conns.json"
 expect 288 ".event.kind==\"event\" and $W and .faaswatch.checkins==5" "$TMPD/conns.json"

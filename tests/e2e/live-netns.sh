@@ -37,9 +37,6 @@ PCAP=$top_srcdir/pcaps/demo/demo.pcap
 PPS=${FW_LIVE_PPS:-20000}
 LOOPS=${FW_LIVE_LOOPS:-20}
 
-rc=0
-ok() { echo "ok   $*"; }
-bad() { echo "FAIL $*"; rc=1; }
 NS_S=fwlive-s-$$
 NS_C=fwlive-c-$$
 IF_S=fwls$$

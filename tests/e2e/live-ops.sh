@@ -23,8 +23,7 @@ for t in ip tcpreplay tcprewrite timeout; do
 	command -v $t > /dev/null 2>&1 || skip "$t is not installed (apt-get install iproute2 tcpreplay)"
 done
 id nobody > /dev/null 2>&1 || skip "no user nobody"
-retime=$top_builddir/tests/tools/pcap_retime
-[ -x "$retime" ] || fail "$retime not built"
+need_retime
 NS=fwops$$
 ip netns add $NS 2> /dev/null || skip "cannot create a network namespace here"
 FWPID=
@@ -39,9 +38,6 @@ trap cleanup EXIT INT TERM
 ip -n $NS link add va type veth peer name vb &&
 ip -n $NS link set va up && ip -n $NS link set vb up ||
     fail "cannot make the veth pair"
-rc=0
-ok() { echo "ok   $*"; }
-bad() { echo "FAIL $*"; rc=1; }
 tpl=$top_srcdir/pcaps/lab/curl__demo-beacon.workers.dev.pcap
 t0=1795824000
 

@@ -6,8 +6,7 @@
 # hour; a second day of the same raises it again once, after the 24 hours.
 . "$(dirname "$0")/lib.sh"
 need_jq
-retime=$top_builddir/tests/tools/pcap_retime
-[ -x "$retime" ] || fail "$retime not built"
+need_retime
 t0=1795824000				# 2026-11-28 00:00:00 UTC
 "$retime" --seed 5 -o "$TMPD/day.pcap" --start $((t0 + 17)) \
     --until $((t0 + 86400 - 1)) --sleep 300 --jitter 0.1 --model symmetric \
@@ -15,12 +14,6 @@ t0=1795824000				# 2026-11-28 00:00:00 UTC
     fail "pcap_retime"
 fw -r "$TMPD/day.pcap" --connections "$TMPD/conns.json" > "$TMPD/out.json" ||
     fail "faaswatch exit $?"
-rc=0
-expect() {	# expect N FILTER [FILE]
-	got=$(count "${3:-$TMPD/out.json}" "$2")
-	if [ "$got" -eq "$1" ]; then echo "ok   $1 x $2"
-	else echo "FAIL $1 x $2: got $got"; rc=1; fi
-}
 conns=$(count "$TMPD/conns.json" '.destination.domain=="demo-beacon.workers.dev"')
 echo "ok   $conns connections to demo-beacon.workers.dev in 24 h"
 [ "$conns" -ge 270 ] || { echo "FAIL: expected about 288 check-ins"; rc=1; }

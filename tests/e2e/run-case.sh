@@ -26,7 +26,6 @@ done < "$case_file"
 [ "$pcaps" -gt 0 ] || fail "$name: no pcap line"
 out=$TMPD/out.json
 fw "$@" > "$out" 2> "$TMPD/err" || fail "$name: faaswatch exited $? ($(head -c 300 "$TMPD/err"))"
-rc=0
 while IFS= read -r line; do
 	case $line in
 	expect:*)

@@ -9,7 +9,6 @@ need_jq
 need_shared
 [ -n "${TSHARK:-}" ] && [ -x "$TSHARK" ] || skip "tshark is not installed (apt-get install tshark)"
 P=$FAASWATCH_SHARED/pcaps
-rc=0
 stats() { fw -r "$1" --stats - -o /dev/null 2>/dev/null | "$JQ" -r "select(.event.kind==\"metric\") | .faaswatch.stats | $2"; }
 for f in public/sv__dns_dns-tcp-multirequest-buffer__dns-tcp-multirequest-buffer.pcap \
     public/sv__dns_dns-tcp-www-google-com__dns.pcap public/sv__dns-tcp-ts-gap__input.pcap \

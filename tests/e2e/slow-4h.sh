@@ -6,17 +6,10 @@
 # 4 h, ten different seeds) raise nothing.
 . "$(dirname "$0")/lib.sh"
 need_jq
-retime=$top_builddir/tests/tools/pcap_retime
-[ -x "$retime" ] || fail "$retime not built"
+need_retime
 tpl=$top_srcdir/pcaps/lab/curl__demo-beacon.workers.dev.pcap
 t0=1795824000				# 2026-11-28 00:00:00 UTC
 until=$((t0 + 3 * 86400))
-rc=0
-expect() {	# expect N FILTER FILE
-	got=$(count "$3" "$2")
-	if [ "$got" -eq "$1" ]; then echo "ok   $1 x $2"
-	else echo "FAIL $1 x $2: got $got"; rc=1; fi
-}
 "$retime" --seed 11 -o "$TMPD/beacon.pcap" --start $((t0 + 600)) \
     --until $until --sleep 14400 --jitter 0.1 --model symmetric "$tpl" \
     > /dev/null || fail "pcap_retime"

@@ -13,8 +13,7 @@
 #     left behind.
 . "$(dirname "$0")/lib.sh"
 need_jq
-retime=$top_builddir/tests/tools/pcap_retime
-[ -x "$retime" ] || fail "$retime not built"
+need_retime
 tpl=$top_srcdir/pcaps/lab/curl__demo-beacon.workers.dev.pcap
 t0=1795824000				# 2026-11-28 00:00:00 UTC
 "$retime" --seed 21 -o "$TMPD/a.pcap" --start $((t0 + 17)) \
@@ -22,9 +21,6 @@ t0=1795824000				# 2026-11-28 00:00:00 UTC
 "$retime" --seed 22 -o "$TMPD/b.pcap" --start $((t0 + 4 * 3600 + 17)) \
     --until $((t0 + 30 * 3600)) --sleep 300 --jitter 0.1 "$tpl" > /dev/null ||
     fail "pcap_retime"
-rc=0
-ok() { echo "ok   $*"; }
-bad() { echo "FAIL $*"; rc=1; }
 alerts() { "$JQ" -c 'select(.event.kind=="alert")' "$@"; }
 
 fw -r "$TMPD/a.pcap" -r "$TMPD/b.pcap" > "$TMPD/one.json" || fail "faaswatch exit $?"

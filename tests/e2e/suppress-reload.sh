@@ -11,8 +11,7 @@
 #     alerts come back, and no connection record is lost or written twice.
 . "$(dirname "$0")/lib.sh"
 need_jq
-retime=$top_builddir/tests/tools/pcap_retime
-[ -x "$retime" ] || fail "$retime not built"
+need_retime
 command -v mkfifo > /dev/null 2>&1 || skip "mkfifo is not installed"
 tpl=$top_srcdir/pcaps/lab/curl__demo-beacon.workers.dev.pcap
 t0=1795824000				# 2026-11-28 00:00:00 UTC
@@ -21,9 +20,6 @@ t0=1795824000				# 2026-11-28 00:00:00 UTC
 "$retime" --seed 22 -o "$TMPD/b.pcap" --start $((t0 + 4 * 3600 + 17)) \
     --until $((t0 + 8 * 3600)) --sleep 300 --jitter 0.1 "$tpl" > /dev/null ||
     fail "pcap_retime"
-rc=0
-ok() { echo "ok   $*"; }
-bad() { echo "FAIL $*"; rc=1; }
 PER=faaswatch-periodic-beacon
 REF=faaswatch-ref-t1584-007
 

@@ -18,25 +18,13 @@ RSYSLOGD=${RSYSLOGD:-$(command -v rsyslogd 2>/dev/null || echo /usr/sbin/rsyslog
 SEND="$top_builddir/tests/tools/syslog_send"
 [ -x "$SEND" ] || fail "$SEND is not built (make check builds it)"
 
-rc=0
-ok() { echo "ok   $*"; }
-bad() { echo "FAIL $*"; rc=1; }
 RS=$TMPD/rs
 mkdir -p "$RS"
 RSPID=
 trap 'rs_stop; rm -rf "$TMPD"' EXIT
 
 rs_stop() {
-	[ -n "$RSPID" ] || return 0
-	kill "$RSPID" 2>/dev/null
-	i=0	# until it is gone or a zombie, 10 s at most
-	while [ $i -lt 100 ] &&
-	    st=$(cut -d' ' -f3 /proc/"$RSPID"/stat 2>/dev/null) && [ "$st" != Z ]; do
-		i=$((i + 1))
-		sleep 0.1
-	done
-	[ $i -lt 100 ] || kill -9 "$RSPID" 2>/dev/null
-	wait "$RSPID" 2>/dev/null
+	stop_pid "$RSPID"
 	RSPID=
 }
 
