@@ -110,13 +110,23 @@ beacon_ref_holds(const struct beacon_conf *conf, const struct beacon_ctx *ctx,
 	return a->beaconing_likely || a->suspicious_initiator;
 }
 
+/* " [Provider Platform]" for reasons, or "" without a catalogue entry. */
+static const char *
+beacon_platform(const struct catalogue_entry *e, char *buf, size_t len)
+{
+	if (e == NULL)
+		return "";
+	snprintf(buf, len, " [%s %s]", e->provider, e->platform);
+	return buf;
+}
+
 int
 beacon_ref_eval(const struct beacon_conf *conf, const struct beacon_ctx *ctx,
     struct pair *p, struct alert *a)
 {
 	struct pair_heavy *h = pair_heavy(ctx->pairs, p);
 	const struct catalogue_entry *e = p->serverless;
-	char src[ECS_IP_LEN];
+	char src[ECS_IP_LEN], plat[160];
 
 	memset(a, 0, sizeof(*a));
 	if (h == NULL)		/* one connection: never 12 */
@@ -142,15 +152,13 @@ beacon_ref_eval(const struct beacon_conf *conf, const struct beacon_ctx *ctx,
 	a->ref_holds = 1;
 	a->periodic_holds = h->per_sev != 0 && !h->suppressed;
 	snprintf(a->reason, sizeof(a->reason),
-	    "%s made %llu connections to %s%s%s%s%s%s in %u distinct hours "
+	    "%s made %llu connections to %s%s in %u distinct hours "
 	    "of the last 24 h (%.1f per hour), averaging %llu bytes sent "
 	    "and %llu received per connection: the reference hunting "
 	    "rule fired on %s.",
 	    ecs_ip(a->family, a->src, src),
 	    (unsigned long long)a->connections, ctx->domain,
-	    e != NULL ? " [" : "", e != NULL ? e->provider : "",
-	    e != NULL ? " " : "", e != NULL ? e->platform : "",
-	    e != NULL ? "]" : "", a->hours, a->per_hour,
+	    beacon_platform(e, plat, sizeof(plat)), a->hours, a->per_hour,
 	    (unsigned long long)a->avg_sent,
 	    (unsigned long long)a->avg_recv,
 	    a->beaconing_likely && a->suspicious_initiator ?
@@ -214,7 +222,7 @@ beacon_periodic_eval(const struct beacon_conf *conf,
 	struct score_result *r = &a->score;
 	struct alert ref;
 	enum alert_severity sev;
-	char src[ECS_IP_LEN], period[32], span[32], age[32];
+	char src[ECS_IP_LEN], period[32], span[32], age[32], plat[160];
 	uint64_t age_us;
 	unsigned fleet;
 
@@ -279,16 +287,15 @@ beacon_periodic_eval(const struct beacon_conf *conf,
 	beacon_duration(r->span_us, span, sizeof(span));
 	beacon_duration(age_us, age, sizeof(age));
 	beacon_append(a->reason, sizeof(a->reason),
-	    "%s%s%s checks in to %s%s%s%s%s%s every %s (+-%.0f %% jitter): "
+	    "%s%s%s checks in to %s%s every %s (+-%.0f %% jitter): "
 	    "%u check-ins over %s, %u of %u intervals within %.0f %% of a "
 	    "multiple of the period (confidence %.2f, chance of random "
 	    "timing %.1g), about %u bytes up and %u down each",
 	    ecs_ip(p->family, p->src, src),
 	    a->process != NULL ? " " : "",
 	    a->process != NULL ? a->process->name : "",
-	    ctx->domain, e != NULL ? " [" : "", e != NULL ? e->provider : "",
-	    e != NULL ? " " : "", e != NULL ? e->platform : "",
-	    e != NULL ? "]" : "", period, r->jitter * 100, r->checkins, span,
+	    ctx->domain, beacon_platform(e, plat, sizeof(plat)), period,
+	    r->jitter * 100, r->checkins, span,
 	    r->consistent, r->intervals, r->tolerance * 100, r->confidence,
 	    r->p_random, r->up_median, r->down_median);
 	if (fleet > 0)
